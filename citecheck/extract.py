@@ -1,0 +1,74 @@
+"""The offline pipeline: Document → Extraction (footnotes, links, repairs, problems). Pure.
+
+Repairs need the whole document: the site's slug style, its prose vocabulary, and the URLs it
+writes intact elsewhere. So links are found first, then repaired in a second pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from citecheck import footnotes, repair
+from citecheck.dates import cited_date
+from citecheck.models import Document, Extraction, Footnote, Link
+from citecheck.urls import Flow, FoundURL, meant
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    url: FoundURL
+    flow: Flow
+
+
+def extract(doc: Document) -> Extraction:
+    """Find every footnote, every URL in it and outside it, and propose repairs."""
+    notes = footnotes.parse(doc.text)
+    note_flows = [Flow(n.pieces) for n in notes.notes]
+    note_found = [flow.links() for flow in note_flows]
+    body_flow = Flow(notes.body)
+    body_found = body_flow.links()
+
+    everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
+    vocab = repair.Vocabulary.from_text(doc.text)
+    edits = {w: repair.find_edits(w, (), vocab, True) for w in set(everything)}
+    intact = [w for w in dict.fromkeys(everything) if not any(e.confident for e in edits[w])]
+
+    def link(found: FoundURL, flow: Flow) -> Link:
+        others = [w for w in everything if w != found.written]
+        proposal = repair.propose(found.written, found.breaks, vocab, others, intact)
+        url = proposal.repair.candidates[0] if proposal.repair else found.written
+        at = found.start - _text_offset(flow, found)
+        date = cited_date(_segment(flow, found), at)
+        return Link(found.written, meant(url), found.line, proposal.repair, date, proposal.suspects)
+
+    result: list[Footnote] = []
+    for draft, flow, found in zip(notes.notes, note_flows, note_found, strict=True):
+        links = tuple(link(u, flow) for u in found)
+        text = flow.text_without_url_breaks(found)
+        accessed = links[0].accessed if links else cited_date(text)
+        result.append(Footnote(draft.number, draft.line, text, accessed, links))
+    unnumbered = tuple(link(u, body_flow) for u in body_found)
+    return Extraction(doc.path, tuple(result), unnumbered, notes.problems)
+
+
+def _segment_bounds(flow: Flow, found: FoundURL) -> tuple[int, int]:
+    """The citation a URL belongs to: from the previous `;` (or URL) to the next `;`."""
+    text = flow.text
+    start = max(text.rfind(";", 0, found.start), text.rfind(">", 0, found.start - 1)) + 1
+    end = text.find(";", found.end)
+    return start, len(text) if end < 0 else end
+
+
+def _segment(flow: Flow, found: FoundURL) -> str:
+    start, end = _segment_bounds(flow, found)
+    return flow.text[start:end]
+
+
+def _text_offset(flow: Flow, found: FoundURL) -> int:
+    return _segment_bounds(flow, found)[0]
+
+
+def extract_all(docs: Sequence[Document]) -> list[Extraction]:
+    """Extract several documents independently."""
+    return [extract(d) for d in docs]

@@ -1,0 +1,290 @@
+"""Numbered footnotes in plain text: definitions, body markers, and page-break reassembly. Pure.
+
+Text copied from a PDF interleaves body and footnotes page by page. We split it into blocks
+(paragraphs, and lines that start a footnote definition) and classify each one. A footnote
+continues in a later block when that block has the shape of a continuation (it starts with a
+URL, is an orphan URL tail, or starts in lower case while reading like a citation) and stands
+where continuations stand: inside a footnote zone, or just before the next page's definitions.
+A block with body markers in it is always body, so body text is never swallowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from citecheck.dates import has_date
+from citecheck.models import Problem, ProblemKind
+from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
+
+_SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_SUP = f"[{SUPERSCRIPT_DIGITS}]"
+
+_DEF_SUPER = re.compile(rf"^[ \t]*({_SUP}{{1,4}})(?![{SUPERSCRIPT_DIGITS}])[ \t]*(?=\S)")
+_DEF_MD = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*")
+_DEF_BRACKET = re.compile(r"^[ \t]*\[(\d{1,4})\][ \t]+(?=\S)")
+_DEF_NUMBERED = re.compile(r"^[ \t]*(\d{1,4})\.[ \t]+(?=\S)")
+_NOTES_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:end\s*notes|foot\s*notes|notes|references|sources|works cited"
+    r"|bibliography)[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
+
+_MARK_SUPER = re.compile(rf"{_SUP}{{1,4}}")
+_MARK_CARET_LIST = re.compile(r"\^\{(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\}")
+_MARK_CARET = re.compile(r"\^(\d{1,4})\b")
+_MARK_MD = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)")
+_MARK_BRACKET = re.compile(r"\[(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\]")
+
+_ORPHAN_TAIL = re.compile(r"^[^\s<>\"]{8,}$")
+_CITATION_SIZE = 600
+"""A lower-case block longer than this, with no URL or date, reads as body, not a note."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive non-blank lines; `start` is the 1-based line number of the first."""
+
+    start: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.strip() for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A footnote reference in the body."""
+
+    number: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDraft:
+    """A footnote's number and its lines (label removed), possibly from several blocks."""
+
+    number: int
+    line: int
+    pieces: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """What the text holds: footnotes, body markers, the body's own lines, integrity problems."""
+
+    notes: tuple[NoteDraft, ...]
+    markers: tuple[Marker, ...]
+    body: tuple[tuple[int, str], ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Def:
+    label: str
+    rest: str
+
+
+class _Styles:
+    """Which definition styles the document uses, decided once from its lines."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.bracket = sum(1 for line in lines if _DEF_BRACKET.match(line)) >= 2
+        self.notes_from = next((i for i, line in enumerate(lines) if _NOTES_HEADING.match(line)), len(lines))
+        self.labels: dict[str, int] = {}
+
+    def definition(self, index: int, line: str) -> _Def | None:
+        """The definition label a line starts with, if any, for this document's styles."""
+        if m := _DEF_SUPER.match(line):
+            return _Def(m.group(1).translate(_SUP_TO_DIGIT), line[m.end() :])
+        if m := _DEF_MD.match(line):
+            return _Def(m.group(1), line[m.end() :])
+        if self.bracket and (m := _DEF_BRACKET.match(line)):
+            return _Def(m.group(1), line[m.end() :])
+        if index > self.notes_from and (m := _DEF_NUMBERED.match(line)):
+            return _Def(m.group(1), line[m.end() :])
+        return None
+
+    def number(self, label: str) -> int:
+        """A footnote number for a label: numeric labels are themselves, others count on."""
+        if label.isdigit():
+            return int(label)
+        if label not in self.labels:
+            self.labels[label] = 1000 + len(self.labels) + 1
+        return self.labels[label]
+
+    def markers(self, text: str) -> list[str]:
+        """The footnote labels referenced in a body text, in order."""
+        found: list[tuple[int, list[str]]] = []
+        found += [(m.start(), [m.group(0).translate(_SUP_TO_DIGIT)]) for m in _MARK_SUPER.finditer(text)]
+        found += [(m.start(), _expand(m.group(1))) for m in _MARK_CARET_LIST.finditer(text)]
+        found += [(m.start(), [m.group(1)]) for m in _MARK_CARET.finditer(text)]
+        found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
+        if self.bracket:
+            found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
+        return [label for _, labels in sorted(found) for label in labels]
+
+
+def _expand(spec: str) -> list[str]:
+    """`12, 13` or `12-14` to the labels it names (ranges capped to stay small)."""
+    labels: list[str] = []
+    for part in re.split(r"\s*,\s*", spec.strip()):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            lo, hi = int(bounds[0]), int(bounds[1])
+            labels += [str(n) for n in range(lo, min(hi, lo + 50) + 1)] if lo <= hi else bounds
+        elif part:
+            labels.append(part)
+    return labels
+
+
+def blocks(lines: Sequence[str], styles: _Styles) -> list[Block]:
+    """Split lines into blocks at blank lines, form feeds and footnote definitions."""
+    out: list[Block] = []
+    current: list[str] = []
+    start = 1
+    for i, raw in enumerate(lines):
+        line = raw.replace("\f", "")
+        if not line.strip() or "\f" in raw or styles.definition(i, line):
+            if current:
+                out.append(Block(start, tuple(current)))
+            current = []
+        if line.strip():
+            if not current:
+                start = i + 1
+            current.append(line)
+    if current:
+        out.append(Block(start, tuple(current)))
+    return out
+
+
+def _continuation_shape(block: Block, styles: _Styles) -> bool:
+    """Whether a block could be part of a footnote: never when it carries body markers."""
+    text = block.text
+    if styles.markers(text) or _NOTES_HEADING.match(text):
+        return False
+    head = text.lstrip("<(")
+    if URL_RE.match(head):
+        return True
+    if len(block.lines) == 1 and _ORPHAN_TAIL.match(text) and re.search(r"[_=&%/]|[a-z]\d|\d[a-z]", text):
+        return True
+    has_url = URL_RE.search(text) is not None
+    if text[0].islower() or text[0] in "([;,)":
+        return has_url or (len(text) <= _CITATION_SIZE and (has_date(text) or len(text) <= 200))
+    return has_url
+
+
+def parse(text: str) -> Notes:
+    """Find the footnotes, body markers and integrity problems of a plain-text document."""
+    lines = text.split("\n")
+    styles = _Styles(lines)
+    blks = blocks(lines, styles)
+    defs = [styles.definition(b.start - 1, b.lines[0]) for b in blks]
+    shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
+
+    notes: list[tuple[int, int, list[tuple[int, str]]]] = []
+    body: list[tuple[int, str]] = []
+    markers: list[Marker] = []
+    attached_prev = False
+    for i, (blk, d) in enumerate(zip(blks, defs, strict=True)):
+        if d is not None:
+            pieces = [(blk.start, d.rest)] + [(blk.start + k, s) for k, s in enumerate(blk.lines[1:], 1)]
+            notes.append((styles.number(d.label), blk.start, pieces))
+            attached_prev = True
+            continue
+        if notes and shapes[i] and _attaches(i, blks, defs, shapes, attached_prev):
+            notes[-1][2].extend((blk.start + k, s) for k, s in enumerate(blk.lines))
+            attached_prev = True
+            continue
+        attached_prev = False
+        for k, line in enumerate(blk.lines):
+            body.append((blk.start + k, line))
+            markers += [Marker(styles.number(lbl), blk.start + k) for lbl in styles.markers(line)]
+    drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
+    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers)))
+
+
+def _attaches(
+    i: int, blks: Sequence[Block], defs: Sequence[_Def | None], shapes: Sequence[bool], in_zone: bool
+) -> bool:
+    """Whether continuation-shaped block i belongs to the last footnote, by where it stands."""
+    j = i + 1
+    while j < len(blks) and defs[j] is None and shapes[j]:
+        j += 1
+    if j < len(blks) and defs[j] is not None:
+        return True  # the start of the next page's footnote zone
+    if not in_zone:
+        return False
+    text = blks[i].text
+    return URL_RE.match(text.lstrip("<(")) is not None or (len(blks[i].lines) == 1 and " " not in text)
+
+
+def integrity(notes: Sequence[NoteDraft], markers: Sequence[Marker]) -> Iterable[Problem]:
+    """Cross-check body markers with footnote definitions."""
+    defined: dict[int, NoteDraft] = {}
+    last = 0
+    for note in notes:
+        if note.number in defined:
+            yield Problem(
+                ProblemKind.DUPLICATE_FOOTNOTE,
+                note.number,
+                note.line,
+                f"footnote {note.number} is defined again (first at line {defined[note.number].line})",
+            )
+            continue
+        if note.number < last:
+            yield Problem(
+                ProblemKind.OUT_OF_ORDER,
+                note.number,
+                note.line,
+                f"footnote {note.number} comes after footnote {last}",
+            )
+        defined[note.number] = note
+        last = max(last, note.number)
+    if not defined and len(markers) < 2:
+        return  # a stray superscript (m², x³) in a document without footnotes is no citation
+    top = max(defined, default=0)
+    referenced: dict[int, Marker] = {}
+    last = 0
+    for marker in markers:
+        if marker.number in referenced:
+            continue
+        referenced[marker.number] = marker
+        if marker.number < last:
+            yield Problem(
+                ProblemKind.OUT_OF_ORDER,
+                marker.number,
+                marker.line,
+                f"marker {marker.number} first appears after marker {last}",
+            )
+        last = max(last, marker.number)
+        if marker.number not in defined:
+            kind = ProblemKind.MISSING_FOOTNOTE if marker.number <= top else ProblemKind.ORPHAN_MARKER
+            yield Problem(kind, marker.number, marker.line, f"marker {marker.number} has no footnote")
+    for number, note in defined.items():
+        if number not in referenced and markers and number < 1000:
+            yield Problem(
+                ProblemKind.UNREFERENCED_FOOTNOTE,
+                number,
+                note.line,
+                f"footnote {number} is never referenced in the body",
+            )
+    if defined and not markers:
+        first = min(defined.values(), key=lambda n: n.line)
+        yield Problem(
+            ProblemKind.UNREFERENCED_FOOTNOTE,
+            None,
+            first.line,
+            "no footnote markers found in the body (were superscripts lost in copying?)",
+        )
+    for number in range(1, top + 1):
+        if number not in defined and number not in referenced:
+            line = next((n.line for n in notes if n.number > number), 1)
+            yield Problem(
+                ProblemKind.MISSING_FOOTNOTE,
+                number,
+                line,
+                f"footnote numbering skips {number}: no footnote and no marker",
+            )

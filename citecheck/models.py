@@ -1,0 +1,146 @@
+"""The values that flow between pipeline stages. Pure data, no I/O.
+
+Every type is a frozen, slotted dataclass holding tuples, so a stage can never mutate what an
+earlier stage produced. Enum `.value`s are the machine strings of `shared/CONTRACT.md`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What a link check found, as the contract names it."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    BLOCKED = "blocked"
+    SOFT_404 = "soft-404"
+    DEAD = "dead"
+    BROKEN = "broken"
+    TIMEOUT = "timeout"
+    UNCHECKED = "unchecked"
+
+
+class Confirmation(StrEnum):
+    """What proved a repair: the live site, the archive, or the document itself."""
+
+    LIVE = "live"
+    ARCHIVE = "archive"
+    DOCUMENT = "document"
+
+
+class ProblemKind(StrEnum):
+    """Citation-integrity problems between body markers and footnote definitions."""
+
+    MISSING_FOOTNOTE = "missing-footnote"
+    ORPHAN_MARKER = "orphan-marker"
+    UNREFERENCED_FOOTNOTE = "unreferenced-footnote"
+    DUPLICATE_FOOTNOTE = "duplicate-footnote"
+    OUT_OF_ORDER = "out-of-order"
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """A proposed correction of a URL that line-wrapping damaged.
+
+    `candidates` are full URLs, best first; `edits` say in words what each change was
+    (for people); `confirmed_by` is None while the repair is only a proposal.
+    """
+
+    kind: str
+    candidates: tuple[str, ...]
+    edits: tuple[str, ...]
+    confirmed_by: Confirmation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One URL occurrence: as written, as meant, and where it stands.
+
+    `suspects` are low-confidence alternatives (e.g. a lone path segment that might have lost
+    a hyphen): never applied offline, only tried when the written URL fails live.
+    """
+
+    written: str
+    url: str
+    line: int
+    repair: Repair | None = None
+    accessed: dt.date | None = None
+    suspects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A numbered footnote, reassembled across page breaks, with the links it cites."""
+
+    number: int
+    line: int
+    text: str
+    accessed: dt.date | None
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A citation-integrity problem (see ProblemKind)."""
+
+    kind: ProblemKind
+    number: int | None
+    line: int
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownLink:
+    """A link target the document format states outright (PDF annotation, href, Word hyperlink).
+
+    `text` is the visible text it covers; the target is truth for that text.
+    """
+
+    target: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document as ingested: its text (lines numbered from 1) and any links its format knows."""
+
+    path: str
+    text: str
+    known_links: tuple[KnownLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything found offline in one document: the input of checking and reporting."""
+
+    path: str
+    footnotes: tuple[Footnote, ...]
+    unnumbered_links: tuple[Link, ...]
+    problems: tuple[Problem, ...]
+
+    def links(self) -> tuple[Link, ...]:
+        """Every link of the document, footnoted first, in document order within each group."""
+        return tuple(link for fn in self.footnotes for link in fn.links) + self.unnumbered_links
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCheck:
+    """The outcome of checking one URL live. An outcome is a value, never an exception."""
+
+    status: Status
+    http_status: int | None = None
+    final_url: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A Wayback Machine capture of a URL."""
+
+    url: str
+    timestamp: dt.datetime

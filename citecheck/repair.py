@@ -1,0 +1,341 @@
+"""Repairing URLs that line-wrapping damaged, offline, with the evidence for each change. Pure.
+
+When a PDF wraps a URL, copying the text either drops the hyphen at the line end (`tren-aragua-`
++ `64e7…` becomes `aragua64e7…`) or keeps a hyphen the layout inserted (`bukel-e`). We only touch
+the path, and only where the damage shows:
+
+- a 32-hex id glued to a slug word (AP-style slugs end in `-<32 hex>`);
+- a slug token that is two or three words glued together, in a site that writes hyphenated
+  slugs, where each word is in the document's own prose (best) or is a common English word;
+- a hyphen inside a word that the document's prose writes whole (`bukel-e` → `bukele`);
+- a line that ended inside the URL, which tells where a hyphen may have been lost or added;
+- the same URL written intact elsewhere in the document, which confirms a repair outright.
+
+A token the document or the dictionary knows as a whole word is never split, and a whole path
+segment (`presscorner`, `newshour`) is only ever a *suspect*: tried live when the written URL
+fails, never changed offline.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from citecheck.models import Confirmation, Repair
+from citecheck.urls import URL_RE, host_of, meant, same_resource
+
+MAX_CANDIDATES = 8
+_COMMON_RANK = 30_000
+"""English words more frequent than this (Wikipedia unigram rank) may be split out of a token."""
+_SHORT_RANK = 2_000
+_ALTERNATIVE_MARGIN = 2.5
+"""Other splits are kept as candidates only when nearly as likely as the best."""
+_HEX_GLUED = re.compile(r"([a-z]+)([0-9a-f]{32})")
+_ALPHA = re.compile(r"[a-z]+")
+_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
+
+
+@cache
+def english_ranks() -> dict[str, int]:
+    """Word → frequency rank, from the English word list that ships with wordninja."""
+    spec = find_spec("wordninja")
+    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
+        return {}
+    path = Path(spec.origin).parent / "wordninja" / "wordninja_words.txt.gz"
+    if not path.exists():  # pragma: no cover
+        path = Path(spec.origin).parent / "wordninja_words.txt.gz"
+    with gzip.open(path) as fh:
+        words = fh.read().decode().split()
+    return {w: i for i, w in enumerate(words)}
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as slugs write words (`Guantánamo` → `guantanamo`)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Vocabulary:
+    """The words a slug may be made of: the document's own prose first, then English."""
+
+    def __init__(self, document_words: Iterable[str]) -> None:
+        self.document = frozenset(w for w in document_words if len(w) >= 2)
+
+    @classmethod
+    def from_text(cls, text: str) -> Vocabulary:
+        """The words of a document's prose (URLs removed), folded as slugs write them."""
+        return cls(_ALPHA.findall(_fold(URL_RE.sub(" ", text))))
+
+    def is_word(self, token: str) -> bool:
+        """Whether a token is a word as it stands (then it is never split)."""
+        if len(token) < 2:
+            return False
+        if token in self.document or token in english_ranks():
+            return True
+        return any(
+            token.endswith(sfx)
+            and (
+                token[: -len(sfx)] in self.document or english_ranks().get(token[: -len(sfx)], 10**9) < 60_000
+            )
+            for sfx in _SUFFIXES
+            if len(token) - len(sfx) >= 3
+        )
+
+    def part_cost(self, part: str) -> float | None:
+        """The cost of a part in a split (lower is likelier), or None when it is not a word.
+
+        English frequency sets the base; the document's own words get a bonus (its prose is the
+        best dictionary for its slugs); two-letter parts pay extra, as they fit almost anywhere.
+        """
+        rank = english_ranks().get(part)
+        in_document = part in self.document
+        if len(part) < 2:
+            return None
+        if len(part) == 2 and not (in_document and rank is not None and rank <= _SHORT_RANK):
+            return None
+        if rank is not None and (rank < _COMMON_RANK or in_document):
+            cost = 2.0 + math.log10(rank + 1)
+        elif in_document:
+            cost = 6.0
+        else:
+            return None
+        return max(1.0, cost - 1.5 if in_document else cost) + (2.0 if len(part) == 2 else 0.0)
+
+    def splits(self, token: str) -> list[tuple[str, ...]]:
+        """The likely ways to read a token as 2 or 3 glued words, best first (at most 3)."""
+        scored: list[tuple[float, tuple[str, ...]]] = []
+        n = len(token)
+        for i in range(2, n - 1):
+            left, right = token[:i], token[i:]
+            cl, cr = self.part_cost(left), self.part_cost(right)
+            if cl is None:
+                continue
+            if cr is not None:
+                scored.append((cl + cr + 1.0, (left, right)))
+            for j in range(i + 2, n - 1):
+                mid, last = token[i:j], token[j:]
+                cm, cz = self.part_cost(mid), self.part_cost(last)
+                if cm is not None and cz is not None:
+                    scored.append((cl + cm + cz + 2.0, (left, mid, last)))
+        acceptable = sorted(
+            (cost, parts)
+            for cost, parts in scored
+            if any(p in self.document for p in parts) or len(token) >= 8
+        )
+        if not acceptable:
+            return []
+        best = acceptable[0][0]
+        return [parts for cost, parts in acceptable[:3] if cost <= best + _ALTERNATIVE_MARGIN]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change at one place of a URL: replace written[start:end] by one of `options`."""
+
+    start: int
+    end: int
+    options: tuple[str, ...]
+    reason: str
+    confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What repair proposes for one URL: a Repair (or None) and low-confidence suspects."""
+
+    repair: Repair | None
+    suspects: tuple[str, ...]
+
+
+def _path_span(written: str) -> tuple[int, int]:
+    """Start and end of the path inside a written URL."""
+    url = meant(written)
+    shift = len(url) - len(written)
+    parts = urlsplit(url)
+    start = len(f"{parts.scheme}://{parts.netloc}") - shift
+    return start, start + len(parts.path)
+
+
+def _hyphenated_site(written: str, others: Sequence[str]) -> bool:
+    """Whether the site writes hyphenated slugs: this URL or another to the same host does."""
+    host = host_of(written)
+    for url in (written, *others):
+        if host_of(url) == host:
+            start, end = _path_span(url)
+            if re.search(r"[a-z]-[a-z]", url[start:end], re.IGNORECASE):
+                return True
+    return False
+
+
+def find_edits(written: str, breaks: Sequence[int], vocab: Vocabulary, hyphenated: bool) -> list[Edit]:
+    """Every change the damage signals call for in a URL's path."""
+    edits: list[Edit] = []
+    start, end = _path_span(written)
+    pos = start
+    for segment in written[start:end].split("/"):
+        seg_start = pos
+        pos += len(segment) + 1
+        ext = _EXTENSION.search(segment) if "." in segment else None
+        body = segment[: ext.start()] if ext else segment
+        edits += _segment_edits(body, seg_start, breaks, vocab, hyphenated)
+    return edits
+
+
+def _segment_edits(
+    body: str, offset: int, breaks: Sequence[int], vocab: Vocabulary, hyphenated: bool
+) -> list[Edit]:
+    edits: list[Edit] = []
+    tokens: list[tuple[int, str]] = []
+    pos = offset
+    for tok in body.split("-"):
+        tokens.append((pos, tok))
+        pos += len(tok) + 1
+    in_slug = len(tokens) > 1
+    for tpos, tok in tokens:
+        if m := _HEX_GLUED.fullmatch(tok):
+            if re.search(r"\d", m.group(2)) and re.search(r"[a-f]", m.group(2)):
+                edits.append(
+                    Edit(
+                        tpos,
+                        tpos + len(tok),
+                        (f"{m.group(1)}-{m.group(2)}",),
+                        "a 32-hex id glued to the slug",
+                        True,
+                    )
+                )
+            continue
+        if not _ALPHA.fullmatch(tok) or len(tok) < 5 or vocab.is_word(tok):
+            continue
+        inner = [b - tpos for b in breaks if tpos < b < tpos + len(tok)]
+        options = vocab.splits(tok)
+        if inner:
+            at = inner[0]
+            if vocab.part_cost(tok[:at]) is not None and vocab.part_cost(tok[at:]) is not None:
+                options = [(tok[:at], tok[at:]), *[o for o in options if o != (tok[:at], tok[at:])]]
+        if options and hyphenated:
+            edits.append(
+                Edit(
+                    tpos,
+                    tpos + len(tok),
+                    tuple("-".join(o) for o in options),
+                    "words glued where a line wrapped",
+                    in_slug or bool(inner),
+                )
+            )
+    for (apos, a), (_, b) in itertools.pairwise(tokens):
+        joined = a + b
+        if not (_ALPHA.fullmatch(a) and _ALPHA.fullmatch(b)):
+            continue
+        unknown_part = any(len(p) >= 3 and not vocab.is_word(p) for p in (a, b)) or (
+            not vocab.is_word(a) and not vocab.is_word(b)
+        )
+        at_break = apos + len(a) + 1 in breaks
+        if joined in vocab.document and unknown_part:
+            edits.append(Edit(apos, apos + len(joined) + 1, (joined,), "a hyphen inside a word", True))
+        elif at_break and vocab.is_word(joined) and unknown_part:
+            edits.append(Edit(apos, apos + len(joined) + 1, (joined,), "a hyphen the line wrap added", True))
+    return edits
+
+
+def _apply(written: str, edits: Sequence[Edit], choice: dict[int, int]) -> str:
+    out, pos = [], 0
+    for i, edit in enumerate(sorted(edits, key=lambda e: e.start)):
+        if edit.start < pos:
+            continue  # overlapping edits: the first one wins
+        out.append(written[pos : edit.start])
+        k = choice.get(i, 0)
+        out.append(written[edit.start : edit.end] if k < 0 else edit.options[k])
+        pos = edit.end
+    out.append(written[pos:])
+    return "".join(out)
+
+
+def candidates(written: str, edits: Sequence[Edit]) -> list[str]:
+    """Candidate URLs, best first: every edit applied, then each alternative, then each left out."""
+    ordered = sorted(edits, key=lambda e: e.start)
+    if not ordered:
+        return []
+    out = [_apply(written, ordered, {})]
+    for i, edit in enumerate(ordered):
+        out += [_apply(written, ordered, {i: k}) for k in range(1, len(edit.options))]
+    if len(ordered) > 1:
+        out += [_apply(written, ordered, {i: -1}) for i in range(len(ordered))]
+    unique = list(dict.fromkeys(u for u in out if u != written))
+    return unique[:MAX_CANDIDATES]
+
+
+def _describe(written: str, edit: Edit) -> str:
+    return f"{written[edit.start : edit.end]} → {edit.options[0]} ({edit.reason})"
+
+
+def _with_path(written: str, reference: str) -> str:
+    """`written` with its path taken from `reference` (query and fragment kept as written)."""
+    start, end = _path_span(written)
+    rstart, rend = _path_span(reference)
+    return written[:start] + reference[rstart:rend] + written[end:]
+
+
+def propose(
+    written: str,
+    breaks: Sequence[int],
+    vocab: Vocabulary,
+    others: Sequence[str],
+    intact: Sequence[str] = (),
+) -> Proposal:
+    """Propose a repair for one written URL.
+
+    `others` are the other URLs the document writes (for the site's slug style); `intact` are
+    those among them that need no repair, against which a candidate is confirmed by the document.
+    """
+    edits = find_edits(written, breaks, vocab, _hyphenated_site(written, others))
+    sure = [e for e in edits if e.confident]
+    cands = candidates(written, sure)
+    suspects = candidates(cands[0] if cands else written, [e for e in edits if not e.confident])
+    witness = _document_witness(written, cands, intact)
+    if witness is not None:
+        cands = [witness, *[c for c in cands if c != witness]][:MAX_CANDIDATES]
+        notes = tuple(_describe(written, e) for e in sure) or ("the document writes it intact elsewhere",)
+        return Proposal(Repair("line-wrap", tuple(cands), notes, Confirmation.DOCUMENT), tuple(suspects))
+    if not cands:
+        return Proposal(None, tuple(suspects))
+    return Proposal(
+        Repair("line-wrap", tuple(cands), tuple(_describe(written, e) for e in sure)), tuple(suspects)
+    )
+
+
+def _squash(url: str) -> tuple[str, str]:
+    start, end = _path_span(url)
+    return host_of(url), re.sub(r"[-_]", "", url[start:end].lower()).rstrip("/")
+
+
+def _document_witness(written: str, cands: Sequence[str], intact: Sequence[str]) -> str | None:
+    """A candidate (or an intact spelling) that the document itself writes elsewhere."""
+    for cand in cands:
+        if any(same_resource(cand, other) for other in intact):
+            return cand
+    key = _squash(written)
+    for other in intact:
+        if _squash(other) == key and not same_resource(other, written) and _oddity(other) < _oddity(written):
+            return _with_path(written, other)
+    return None
+
+
+def _oddity(url: str) -> int:
+    """How many path tokens of a URL are not words (the lower, the more likely it is intact)."""
+    start, end = _path_span(url)
+    vocab = Vocabulary(())
+    return sum(
+        1
+        for tok in re.split(r"[-/_.]", url[start:end].lower())
+        if _ALPHA.fullmatch(tok) and not vocab.is_word(tok)
+    )

@@ -1,0 +1,45 @@
+"""Reports: one module per output format, each a pure function from results to a string.
+
+`Results` is what every format renders: the extractions plus what checking and archiving
+found for each URL. Offline (`extract`) every link is `unchecked` with no archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from citecheck.models import Extraction, Link, LinkCheck, Snapshot, Status
+from citecheck.verdict import Policy, Verdict
+
+UNCHECKED = LinkCheck(Status.UNCHECKED, detail="not checked")
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Everything a report shows."""
+
+    extractions: Sequence[Extraction]
+    checked_at: dt.datetime
+    checks: Mapping[str, LinkCheck] = field(default_factory=dict)
+    archives: Mapping[str, Snapshot | None] = field(default_factory=dict)
+    policy: Policy = field(default_factory=Policy)
+    unchecked_detail: str = "not checked"
+
+    def check(self, link: Link) -> LinkCheck:
+        """What checking found for a link's URL (unchecked when it was not checked)."""
+        found = self.checks.get(link.url)
+        return found if found is not None else LinkCheck(Status.UNCHECKED, detail=self.unchecked_detail)
+
+    def archive(self, link: Link) -> Snapshot | None:
+        return self.archives.get(link.url)
+
+    def verdict(self, link: Link) -> Verdict:
+        return self.policy.judge(link, self.check(link))
+
+    def all_links(self) -> list[Link]:
+        return [link for e in self.extractions for link in e.links()]
+
+    def failing(self) -> int:
+        return sum(1 for link in self.all_links() if self.verdict(link) is Verdict.FAIL)

@@ -1,0 +1,102 @@
+"""The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
+
+Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
+`verdict`, `suspects`, and `repair.edits`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from citecheck import __version__
+from citecheck.models import Extraction, Footnote, Link, Problem, Snapshot
+from citecheck.report import Results
+
+SCHEMA = "citecheck.report/1"
+
+
+def _iso(ts: Any) -> str | None:
+    return ts.isoformat() if ts is not None else None
+
+
+def _timestamp(snapshot: Snapshot) -> str:
+    return snapshot.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def link_dict(link: Link, results: Results) -> dict[str, Any]:
+    """One link as the contract shapes it."""
+    check = results.check(link)
+    snap = results.archive(link)
+    repair = link.repair
+    return {
+        "written": link.written,
+        "url": link.url,
+        "line": link.line,
+        "repair": None
+        if repair is None
+        else {
+            "kind": repair.kind,
+            "confirmed_by": repair.confirmed_by.value if repair.confirmed_by else None,
+            "candidates": list(repair.candidates),
+            "edits": list(repair.edits),
+        },
+        "status": check.status.value,
+        "http_status": check.http_status,
+        "final_url": check.final_url,
+        "detail": check.detail,
+        "archive": None if snap is None else {"url": snap.url, "timestamp": _timestamp(snap)},
+        "accessed": _iso(link.accessed),
+        "verdict": results.verdict(link).value,
+        "suspects": list(link.suspects),
+    }
+
+
+def _footnote(fn: Footnote, results: Results) -> dict[str, Any]:
+    return {
+        "number": fn.number,
+        "line": fn.line,
+        "text": fn.text,
+        "accessed": _iso(fn.accessed),
+        "links": [link_dict(link, results) for link in fn.links],
+    }
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"kind": p.kind.value, "number": p.number, "line": p.line, "detail": p.detail}
+
+
+def _document(e: Extraction, results: Results) -> dict[str, Any]:
+    return {
+        "path": e.path,
+        "footnotes": [_footnote(fn, results) for fn in e.footnotes],
+        "unnumbered_links": [link_dict(link, results) for link in e.unnumbered_links],
+        "problems": [_problem(p) for p in e.problems],
+    }
+
+
+def report_dict(results: Results) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict."""
+    links = results.all_links()
+    by_status = Counter(results.check(link).status.value for link in links)
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "citecheck", "version": __version__},
+        "checked_at": results.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "documents": [_document(e, results) for e in results.extractions],
+        "summary": {
+            "documents": len(results.extractions),
+            "footnotes": sum(len(e.footnotes) for e in results.extractions),
+            "links": len(links),
+            "by_status": dict(sorted(by_status.items())),
+            "wrapped": sum(1 for link in links if link.repair is not None),
+            "archived": sum(1 for link in links if results.archive(link) is not None),
+            "failing": results.failing(),
+        },
+    }
+
+
+def render(results: Results) -> str:
+    """The JSON report as text (UTF-8, not ASCII-escaped, with a final newline)."""
+    return json.dumps(report_dict(results), ensure_ascii=False, indent=2) + "\n"

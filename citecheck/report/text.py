@@ -1,0 +1,144 @@
+"""The report for a person: a rich table per document, grouped by footnote. Pure (returns str).
+
+URLs are never truncated (`overflow="fold"`), and everything that came from the document or a
+server is sanitised and passed as `Text`, never as markup, so it cannot style or move the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from citecheck.models import Confirmation, Extraction, Link, Status
+from citecheck.report import Results
+from citecheck.report.sanitize import clean
+from citecheck.verdict import Verdict
+
+STATUS_STYLE = {
+    Status.OK: "green",
+    Status.REDIRECTED: "cyan",
+    Status.BLOCKED: "yellow",
+    Status.SOFT_404: "magenta",
+    Status.DEAD: "bold red",
+    Status.BROKEN: "red",
+    Status.TIMEOUT: "yellow",
+    Status.UNCHECKED: "dim",
+}
+VERDICT_MARK = {Verdict.PASS: ("✓", "green"), Verdict.WARN: ("!", "yellow"), Verdict.FAIL: ("✗", "bold red")}
+
+
+def _repair_text(link: Link) -> Text:
+    repair = link.repair
+    if repair is None:
+        return Text("")
+    how = {
+        Confirmation.LIVE: "confirmed live",
+        Confirmation.ARCHIVE: "confirmed by the archive",
+        Confirmation.DOCUMENT: "confirmed by the document",
+        None: "proposal",
+    }[repair.confirmed_by]
+    text = Text()
+    for edit in repair.edits:
+        text.append(clean(edit) + "\n")
+    text.append(how, style="green" if repair.confirmed_by else "yellow")
+    extra = len(repair.candidates) - 1
+    if extra > 0:
+        text.append(f" (+{extra} other candidate{'s' if extra > 1 else ''})", style="dim")
+    return text
+
+
+def _url_text(link: Link) -> Text:
+    text = Text()
+    if link.url != link.written and link.repair is not None:
+        text.append(clean(link.written), style="dim strike")
+        text.append("\n→ ", style="dim")
+    text.append(clean(link.url))
+    return text
+
+
+def _status_text(link: Link, results: Results) -> Text:
+    check = results.check(link)
+    verdict = results.verdict(link)
+    mark, style = VERDICT_MARK[verdict]
+    if check.status is Status.UNCHECKED and verdict is Verdict.PASS:
+        mark, style = "·", "dim"
+    text = Text(f"{mark} ", style=style)
+    text.append(check.status.value, style=STATUS_STYLE[check.status])
+    if check.http_status is not None:
+        text.append(f" {check.http_status}", style="dim")
+    snap = results.archive(link)
+    if snap is not None:
+        text.append(f"\narchived {snap.timestamp:%Y-%m-%d}", style="dim")
+    return text
+
+
+def _table(e: Extraction, results: Results) -> Table:
+    table = Table(title=clean(e.path), title_justify="left", show_lines=False, expand=False)
+    table.add_column("Fn", justify="right", no_wrap=True)
+    table.add_column("Line", justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("URL", overflow="fold", ratio=3)
+    table.add_column("Repair", overflow="fold", ratio=2)
+    groups = [(str(fn.number), fn.line, fn.links) for fn in e.footnotes]
+    if e.unnumbered_links:
+        groups.append(("—", 0, e.unnumbered_links))
+    for label, line, links in groups:
+        if not links:
+            table.add_row(label, str(line), Text("no link", style="dim"), "", "")
+        for i, link in enumerate(links):
+            table.add_row(
+                label if i == 0 else "",
+                str(link.line),
+                _status_text(link, results),
+                _url_text(link),
+                _repair_text(link),
+            )
+        table.add_section()
+    return table
+
+
+def summary_line(results: Results) -> str:
+    """One line: how many footnotes, links, repairs, and what was found."""
+    links = results.all_links()
+    statuses = Counter(results.check(link).status.value for link in links)
+    repaired = [link for link in links if link.repair is not None]
+    confirmed = sum(1 for link in repaired if link.repair and link.repair.confirmed_by)
+    parts = [
+        f"{len(results.extractions)} document{'s' if len(results.extractions) != 1 else ''}",
+        f"{sum(len(e.footnotes) for e in results.extractions)} footnotes",
+        f"{len(links)} links",
+        f"{len(repaired)} damaged by wrapping ({confirmed} confirmed)",
+    ]
+    parts.append(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+    archived = sum(1 for link in links if results.archive(link) is not None)
+    if results.archives:
+        parts.append(f"{archived} archived")
+    parts.append(f"{results.failing()} failing")
+    return "; ".join(parts)
+
+
+def render(results: Results, *, color: bool = False, width: int = 120) -> str:
+    """The whole terminal report."""
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+    )
+    for e in results.extractions:
+        console.print(_table(e, results))
+        for p in e.problems:
+            number = f" {p.number}" if p.number is not None else ""
+            console.print(Text(f"line {p.line}: {p.kind.value}{number}: {clean(p.detail)}", style="yellow"))
+        if e.problems:
+            console.print()
+    console.print(Text(summary_line(results), style="bold"))
+    return buf.getvalue()
