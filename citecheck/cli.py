@@ -6,6 +6,7 @@ Exit codes (shared/CONTRACT.md): 0 nothing fails, 1 a citation fails the `--fail
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import shutil
@@ -18,21 +19,26 @@ from typing import Annotated
 import typer
 
 from citecheck import __version__
+from citecheck.check import CheckOptions
 from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
 from citecheck.ingest import read_document
+from citecheck.models import LinkCheck
+from citecheck.net import DEFAULT_USER_AGENT, NetOptions
 from citecheck.report import Results
 from citecheck.report import json as json_report
 from citecheck.report import text as text_report
+from citecheck.session import Progress, Settings, run_verify
+from citecheck.verdict import Policy
 
-EXAMPLES = """
-Examples:
+EXAMPLES = """Examples:
 
-  citecheck extract letter.txt                 footnotes, URLs and proposed repairs
-
-  citecheck extract --format json letter.txt   the same as JSON (schema citecheck.report/1)
-
+\b
+  citecheck verify letter.txt            check every cited link; exit 1 if one fails
+  citecheck verify -f json -o r.json letter.txt
+  citecheck verify --fail-on dead,broken letter.txt
+  citecheck extract letter.txt           offline: footnotes, URLs, proposed repairs
   pdftotext -layout letter.pdf - | citecheck extract -
 """
 
@@ -141,6 +147,127 @@ def extract(
             color = _color_for(output)
             _emit(text_report.render(results, color=color, width=_width(output)), output)
         return 0
+
+    _guarded(body)
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _progress(enabled: bool) -> tuple[Progress, Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not enabled:
+        return Progress(), lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("links", total=0)
+    bar.start()
+    return (
+        Progress(
+            add=lambda n: bar.update(task, total=(bar.tasks[0].total or 0) + n),
+            done=lambda url, check: bar.advance(task),
+        ),
+        bar.stop,
+    )
+
+
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Comma-separated conditions that fail the run (default dead,broken,soft-404,wrapped; "
+        "'none' never fails).",
+    ),
+]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="No network: extract and report only.")]
+NoArchiveOpt = Annotated[bool, typer.Option("--no-archive", help="Skip Wayback Machine lookups.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
+CacheAgeOpt = Annotated[
+    float, typer.Option("--cache-max-age", min=0, help="Hours a successful check stays fresh in the cache.")
+]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for each request.")]
+ConcurrencyOpt = Annotated[
+    int, typer.Option("--max-concurrency", min=1, help="Requests in flight at once, overall.")
+]
+PerHostOpt = Annotated[
+    int, typer.Option("--max-per-host", min=1, help="Requests in flight at once to one host.")
+]
+IntervalOpt = Annotated[
+    float, typer.Option("--min-interval", min=0, help="Seconds between request starts to one host.")
+]
+RetriesOpt = Annotated[int, typer.Option("--retries", min=0, help="Retries for timeouts, resets and 5xx.")]
+UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="The User-Agent header to send.")]
+VerifyFormatOpt = Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")]
+
+
+@app.command(epilog=EXAMPLES)
+def verify(
+    paths: PathsArg,
+    format: VerifyFormatOpt = VerifyFormat.text,
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = None,
+    fail_on: FailOnOpt = None,
+    offline: OfflineOpt = False,
+    no_archive: NoArchiveOpt = False,
+    no_cache: NoCacheOpt = False,
+    cache_max_age: CacheAgeOpt = 24.0,
+    timeout: TimeoutOpt = 20.0,
+    max_concurrency: ConcurrencyOpt = 128,
+    max_per_host: PerHostOpt = 4,
+    min_interval: IntervalOpt = 0.05,
+    retries: RetriesOpt = 2,
+    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+) -> None:
+    """Check every cited link live, confirm repairs, and say precisely what was found."""
+
+    def body() -> int:
+        if paths.count("-") > 1:
+            raise InputError("standard input (-) can be read only once")
+        policy = Policy.parse(fail_on)
+        docs = [read_document(p, input_format) for p in paths]
+        extractions = [run_extract(d) for d in docs]
+        checked_at = dt.datetime.now(dt.UTC)
+        checks: dict[str, LinkCheck] = {}
+        detail = "not checked (--offline)"
+        if not offline:
+            settings = Settings(
+                net=NetOptions(
+                    timeout=timeout,
+                    max_concurrency=max_concurrency,
+                    max_per_host=max_per_host,
+                    min_interval=min_interval,
+                    user_agent=user_agent,
+                ),
+                check=CheckOptions(retries=retries),
+                use_cache=not no_cache,
+                cache_max_age=dt.timedelta(hours=cache_max_age),
+            )
+            progress, stop = _progress(sys.stderr.isatty())
+            try:
+                run = asyncio.run(run_verify(extractions, settings, progress))
+            finally:
+                stop()
+            for warning in run.warnings:
+                typer.echo(f"citecheck: warning: {warning}", err=True)
+            extractions, checks = run.extractions, run.checks
+        results = Results(extractions, checked_at, checks, {}, policy, detail)
+        if format is VerifyFormat.json:
+            _emit(json_report.render(results), output)
+        else:
+            _emit(text_report.render(results, color=_color_for(output), width=_width(output)), output)
+        return 1 if results.failing() else 0
 
     _guarded(body)
 

@@ -7,3 +7,7 @@ catches it once, prints its one-line message and exits 2.
 
 class InputError(Exception):
     """The input cannot be read or understood; `str(err)` is a one-line reason for the user."""
+
+
+class NoNetworkError(InputError):
+    """No host could be reached at all: the check cannot be done, and no link is reported dead."""

@@ -44,14 +44,21 @@ _CITATION_SIZE = 600
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """Consecutive non-blank lines; `start` is the 1-based line number of the first."""
+    """Consecutive non-blank lines, each with its 1-based line number."""
 
-    start: int
-    lines: tuple[str, ...]
+    lines: tuple[tuple[int, str], ...]
+
+    @property
+    def start(self) -> int:
+        return self.lines[0][0]
+
+    @property
+    def first(self) -> str:
+        return self.lines[0][1]
 
     @property
     def text(self) -> str:
-        return " ".join(line.strip() for line in self.lines)
+        return " ".join(line.strip() for _, line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +97,13 @@ class _Def:
 class _Styles:
     """Which definition styles the document uses, decided once from its lines."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.bracket = sum(1 for line in lines if _DEF_BRACKET.match(line)) >= 2
-        self.notes_from = next((i for i, line in enumerate(lines) if _NOTES_HEADING.match(line)), len(lines))
+    def __init__(self, lines: Sequence[tuple[int, str]]) -> None:
+        self.bracket = sum(1 for _, line in lines if _DEF_BRACKET.match(line)) >= 2
+        headings = (number for number, line in lines if _NOTES_HEADING.match(line))
+        self.notes_from = next(headings, len(lines) + 1)
         self.labels: dict[str, int] = {}
 
-    def definition(self, index: int, line: str) -> _Def | None:
+    def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""
         if m := _DEF_SUPER.match(line):
             return _Def(m.group(1).translate(_SUP_TO_DIGIT), line[m.end() :])
@@ -103,7 +111,7 @@ class _Styles:
             return _Def(m.group(1), line[m.end() :])
         if self.bracket and (m := _DEF_BRACKET.match(line)):
             return _Def(m.group(1), line[m.end() :])
-        if index > self.notes_from and (m := _DEF_NUMBERED.match(line)):
+        if number > self.notes_from and (m := _DEF_NUMBERED.match(line)):
             return _Def(m.group(1), line[m.end() :])
         return None
 
@@ -140,23 +148,30 @@ def _expand(spec: str) -> list[str]:
     return labels
 
 
-def blocks(lines: Sequence[str], styles: _Styles) -> list[Block]:
-    """Split lines into blocks at blank lines, form feeds and footnote definitions."""
+def physical_lines(text: str) -> list[tuple[int, str]]:
+    """Lines with their numbers; a form feed (a page break from pdftotext) also ends a block."""
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for k, part in enumerate(line.split("\f")):
+            if k:
+                out.append((number, ""))
+            out.append((number, part))
+    return out
+
+
+def blocks(lines: Sequence[tuple[int, str]], styles: _Styles) -> list[Block]:
+    """Split lines into blocks at blank lines and footnote definitions."""
     out: list[Block] = []
-    current: list[str] = []
-    start = 1
-    for i, raw in enumerate(lines):
-        line = raw.replace("\f", "")
-        if not line.strip() or "\f" in raw or styles.definition(i, line):
+    current: list[tuple[int, str]] = []
+    for number, line in lines:
+        if not line.strip() or styles.definition(number, line):
             if current:
-                out.append(Block(start, tuple(current)))
+                out.append(Block(tuple(current)))
             current = []
         if line.strip():
-            if not current:
-                start = i + 1
-            current.append(line)
+            current.append((number, line))
     if current:
-        out.append(Block(start, tuple(current)))
+        out.append(Block(tuple(current)))
     return out
 
 
@@ -178,32 +193,45 @@ def _continuation_shape(block: Block, styles: _Styles) -> bool:
 
 def parse(text: str) -> Notes:
     """Find the footnotes, body markers and integrity problems of a plain-text document."""
-    lines = text.split("\n")
+    lines = physical_lines(text)
     styles = _Styles(lines)
     blks = blocks(lines, styles)
-    defs = [styles.definition(b.start - 1, b.lines[0]) for b in blks]
+    defs = [styles.definition(b.start, b.first) for b in blks]
     shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
 
     notes: list[tuple[int, int, list[tuple[int, str]]]] = []
     body: list[tuple[int, str]] = []
-    markers: list[Marker] = []
+    raw: list[tuple[str, int]] = []
     attached_prev = False
     for i, (blk, d) in enumerate(zip(blks, defs, strict=True)):
         if d is not None:
-            pieces = [(blk.start, d.rest)] + [(blk.start + k, s) for k, s in enumerate(blk.lines[1:], 1)]
-            notes.append((styles.number(d.label), blk.start, pieces))
+            notes.append((styles.number(d.label), blk.start, [(blk.start, d.rest), *blk.lines[1:]]))
             attached_prev = True
             continue
         if notes and shapes[i] and _attaches(i, blks, defs, shapes, attached_prev):
-            notes[-1][2].extend((blk.start + k, s) for k, s in enumerate(blk.lines))
+            notes[-1][2].extend(blk.lines)
             attached_prev = True
             continue
         attached_prev = False
-        for k, line in enumerate(blk.lines):
-            body.append((blk.start + k, line))
-            markers += [Marker(styles.number(lbl), blk.start + k) for lbl in styles.markers(line)]
+        for number, line in blk.lines:
+            body.append((number, line))
+            raw += [(lbl, number) for lbl in styles.markers(line)]
     drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
+    defined = {d.number for d in drafts}
+    markers = [Marker(n, line) for lbl, line in raw for n in _resolve(lbl, defined, styles)]
     return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers)))
+
+
+def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
+    """A marker's numbers: `²³` is 23 if footnote 23 exists, else 2 and 3 if those do."""
+    number = styles.number(label)
+    if number in defined or not label.isdigit() or len(label) < 2:
+        return [number]
+    for cut in range(1, len(label)):
+        left, right = label[:cut], label[cut:]
+        if right[0] != "0" and int(left) in defined and int(right) in defined:
+            return [int(left), int(right)]
+    return [number]
 
 
 def _attaches(

@@ -117,7 +117,8 @@ class Flow:
             breaks = [b for b in breaks if b < len(kept)]
             pos = end
             if is_plausible(kept):
-                found.append(FoundURL(kept, self.line_at(start), start, start + len(kept), tuple(breaks)))
+                flow_end = end - (len(written) - len(kept))  # the flow still holds the line breaks
+                found.append(FoundURL(kept, self.line_at(start), start, flow_end, tuple(breaks)))
         return found
 
     def _continuation(self, head: str, end: int, angle: bool) -> re.Match[str] | None:

@@ -1,0 +1,223 @@
+"""Checking links live: fetch each URL politely and say what was found. Network I/O (via `net.Client`).
+
+Method: web pages are fetched with GET (streamed, body capped) because the title is what tells a
+soft 404 from the page; URLs that name a file (`.pdf`, `.docx`, …) are asked with HEAD first and
+fall back to GET when HEAD is refused or inconclusive. Redirects are followed here, hop by hop, so
+the chain is kept and every hop passes the same per-host politeness. Timeouts, connection errors
+and 5xx are retried with backoff and jitter; 429/503 with `Retry-After` pause the host (up to a
+cap); a host that keeps refusing is reported, not waited on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import random
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
+from citecheck.models import LinkCheck, Status
+from citecheck.net import Client, Failure, Response, host_key
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+FILE_SUFFIXES = (
+    ".pdf",
+    ".zip",
+    ".gz",
+    ".tar",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".epub",
+    ".mp3",
+    ".mp4",
+    ".mov",
+    ".avi",
+    ".webm",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".csv",
+)
+HEAD_INCONCLUSIVE = frozenset({400, 403, 404, 405, 406, 409, 429, 500, 501, 502, 503})
+RETRIED_FAILURES = frozenset({"timeout", "reset", "protocol", "refused", "unreachable"})
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """Retries and limits of a link check."""
+
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_after: float = 60.0
+    max_redirects: int = 10
+    sibling_probe: bool = True
+
+
+def failure_check(f: Failure) -> LinkCheck:
+    """A request without an HTTP answer, as a contract status."""
+    if f.kind == "dns":
+        return LinkCheck(Status.DEAD, None, None, f.detail)
+    if f.kind == "timeout":
+        return LinkCheck(Status.TIMEOUT, None, None, f.detail)
+    if f.kind == "rate-limited":
+        return LinkCheck(Status.BLOCKED, 429, None, f.detail)
+    return LinkCheck(Status.BROKEN, None, None, f.detail)
+
+
+def retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds a `Retry-After` header asks for (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+class Checker:
+    """Checks URLs with one shared client; remembers per-host quirks for the run."""
+
+    def __init__(
+        self, client: Client, options: CheckOptions | None = None, rng: random.Random | None = None
+    ) -> None:
+        self.client = client
+        self.options = options or CheckOptions()
+        self.rng = rng or random.Random()
+        self._head_unreliable: set[str] = set()
+        self._rate_limited: dict[str, str] = {}
+        self._probes: dict[str, asyncio.Task[Fetched | Failure]] = {}
+        self.failures: dict[str, Failure] = {}
+
+    async def check_many(
+        self, urls: Iterable[str], on_done: Callable[[str, LinkCheck], None] | None = None
+    ) -> dict[str, LinkCheck]:
+        """Check each distinct URL once, concurrently."""
+
+        async def one(url: str) -> tuple[str, LinkCheck]:
+            result = await self.check(url)
+            if on_done is not None:
+                on_done(url, result)
+            return url, result
+
+        return dict(await asyncio.gather(*(one(u) for u in dict.fromkeys(urls))))
+
+    async def check(self, url: str) -> LinkCheck:
+        """What one URL answers now."""
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError as err:
+            return LinkCheck(Status.BROKEN, None, None, f"malformed URL ({err})")
+        if scheme not in ("http", "https"):
+            return LinkCheck(Status.UNCHECKED, None, None, f"not an http(s) URL ({scheme or 'no scheme'})")
+        fetched = await self.fetch(url)
+        if isinstance(fetched, Failure):
+            self.failures[url] = fetched
+            return failure_check(fetched)
+        result = classify(fetched)
+        if self.options.sibling_probe and needs_sibling_probe(fetched, result):
+            probe = await self._sibling(fetched)
+            if isinstance(probe, Fetched) and 200 <= probe.status < 300 and same_page(fetched, probe):
+                return LinkCheck(
+                    Status.SOFT_404,
+                    fetched.status,
+                    fetched.final_url,
+                    "a made-up address on the same site shows the same page (soft 404)",
+                )
+        return result
+
+    async def fetch(self, url: str) -> Fetched | Failure:
+        """Fetch with retries: HEAD for files where the host handles it, else GET."""
+        host = host_key(url)
+        method = "HEAD" if self._wants_head(url) else "GET"
+        outcome: Fetched | Failure = Failure(url, "protocol", "not fetched")
+        for attempt in range(self.options.retries + 1):
+            if host in self._rate_limited:
+                return Failure(url, "rate-limited", self._rate_limited[host])
+            outcome = await self._follow(url, method)
+            if method == "HEAD" and (isinstance(outcome, Failure) or outcome.status in HEAD_INCONCLUSIVE):
+                self._head_unreliable.add(host)
+                method = "GET"
+                outcome = await self._follow(url, method)
+            if not await self._should_retry(url, outcome, attempt):
+                break
+        return outcome
+
+    def _wants_head(self, url: str) -> bool:
+        path = urlsplit(url).path.lower()
+        return path.endswith(FILE_SUFFIXES) and host_key(url) not in self._head_unreliable
+
+    async def _should_retry(self, url: str, outcome: Fetched | Failure, attempt: int) -> bool:
+        """Decide on a retry, waiting as asked (per host) or backing off with jitter."""
+        last = attempt >= self.options.retries
+        if isinstance(outcome, Failure):
+            if outcome.kind not in RETRIED_FAILURES or last:
+                return False
+            await self.client.sleep(self._backoff(attempt))
+            return True
+        if outcome.status != 429 and outcome.status < 500:
+            return False
+        wait = retry_after(outcome.header("retry-after"))
+        if wait is not None and wait > self.options.max_retry_after:
+            self._rate_limited[host_key(url)] = (
+                f"{reason(outcome.status)}: the host asks us to wait {wait:.0f} s "
+                f"(more than the {self.options.max_retry_after:.0f} s cap); not retried"
+            )
+            return False
+        if last:
+            if outcome.status == 429:
+                self._rate_limited[host_key(url)] = (
+                    f"{reason(429)}: still rate-limited after {attempt + 1} tries"
+                )
+            return False
+        self.client.pause_host(url, wait if wait is not None else self._backoff(attempt))
+        return True
+
+    def _backoff(self, attempt: int) -> float:
+        return float(self.options.backoff * 2.0**attempt * self.rng.uniform(0.5, 1.5))
+
+    async def _follow(self, url: str, method: str) -> Fetched | Failure:
+        """One request and its redirects, up to the limit, keeping the chain."""
+        hops: list[Hop] = []
+        current, seen = url, {url}
+        for _ in range(self.options.max_redirects + 1):
+            answer: Response | Failure = await self.client.request(method, current)
+            if isinstance(answer, Failure):
+                return answer
+            location = answer.header("location")
+            if answer.status not in REDIRECTS or not location:
+                return Fetched(url, answer.status, current, answer.headers, tuple(hops), answer.body, method)
+            target = urljoin(current, location.strip())
+            hops.append(Hop(current, answer.status, target))
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                return Failure(url, "redirect", f"redirected to a non-HTTP address ({target[:80]})")
+            if target in seen:
+                return Failure(url, "loop", f"redirect loop after {len(hops)} hops")
+            seen.add(target)
+            current = target
+            if answer.status == 303:
+                method = "GET"
+        return Failure(url, "loop", f"more than {self.options.max_redirects} redirects")
+
+    async def _sibling(self, fetched: Fetched) -> Fetched | Failure:
+        """A made-up address next to the page, fetched once per directory (Bar-Yossef et al. 2004)."""
+        base = urljoin(fetched.url, ".")
+        if base not in self._probes:
+            probe_url = urljoin(base, f"citecheck-{secrets.token_hex(8)}")
+            self._probes[base] = asyncio.ensure_future(self._follow(probe_url, "GET"))
+        return await self._probes[base]

@@ -1,0 +1,93 @@
+"""Live evidence applied to extractions: which URL each citation really means, and what it answers.
+
+A repaired link is confirmed live by the first candidate that answers 2xx (possibly after
+redirects); if only the written URL works, the written URL was right and the proposal is dropped;
+if nothing works, the best proposal stays, unconfirmed. A suspect (a low-confidence alternative)
+is tried only when the written URL is dead. No I/O here: the check function is passed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+
+from citecheck.models import Confirmation, Extraction, Footnote, Link, LinkCheck, Repair, Status
+from citecheck.urls import meant
+
+MAX_LIVE_CANDIDATES = 4
+"""Candidates checked live per damaged link, besides the written form."""
+
+CheckMany = Callable[[list[str]], Awaitable[dict[str, LinkCheck]]]
+
+
+def works(check: LinkCheck | None) -> bool:
+    return check is not None and check.status in (Status.OK, Status.REDIRECTED)
+
+
+def _fails(check: LinkCheck | None) -> bool:
+    return check is not None and check.status in (Status.DEAD, Status.SOFT_404)
+
+
+def first_pass(links: Iterable[Link]) -> list[str]:
+    """What to check first: every link's URL, and the written form of every repaired one."""
+    urls: list[str] = []
+    for link in links:
+        urls.append(link.url)
+        if link.repair is not None:
+            urls.append(meant(link.written))
+    return list(dict.fromkeys(urls))
+
+
+def second_pass(links: Iterable[Link], checks: Mapping[str, LinkCheck]) -> list[str]:
+    """Then: the other candidates of repairs the first pass did not confirm, and suspects of dead links."""
+    urls: list[str] = []
+    for link in links:
+        if link.repair is not None and not works(checks.get(link.url)):
+            urls += link.repair.candidates[1:MAX_LIVE_CANDIDATES]
+        elif link.repair is None and link.suspects and _fails(checks.get(link.url)):
+            urls += link.suspects[:MAX_LIVE_CANDIDATES]
+    return [u for u in dict.fromkeys(urls) if u not in checks]
+
+
+def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
+    """The link as the live evidence shows it."""
+    repair = link.repair
+    if repair is not None:
+        for candidate in repair.candidates[:MAX_LIVE_CANDIDATES]:
+            if works(checks.get(candidate)):
+                ordered = (candidate, *[c for c in repair.candidates if c != candidate])
+                confirmed = dataclasses.replace(repair, candidates=ordered, confirmed_by=Confirmation.LIVE)
+                return dataclasses.replace(link, url=candidate, repair=confirmed)
+        if works(checks.get(meant(link.written))):
+            return dataclasses.replace(link, url=meant(link.written), repair=None)
+        return link
+    if link.suspects and _fails(checks.get(link.url)):
+        for suspect in link.suspects[:MAX_LIVE_CANDIDATES]:
+            if works(checks.get(suspect)):
+                found = Repair(
+                    "line-wrap", (suspect,), (f"{link.written} → {suspect} (found live)",), Confirmation.LIVE
+                )
+                return dataclasses.replace(link, url=suspect, repair=found)
+    return link
+
+
+def apply(extraction: Extraction, checks: Mapping[str, LinkCheck]) -> Extraction:
+    """An extraction with every link resolved by the checks."""
+    footnotes = tuple(
+        Footnote(fn.number, fn.line, fn.text, fn.accessed, tuple(resolve(lk, checks) for lk in fn.links))
+        for fn in extraction.footnotes
+    )
+    unnumbered = tuple(resolve(lk, checks) for lk in extraction.unnumbered_links)
+    return dataclasses.replace(extraction, footnotes=footnotes, unnumbered_links=unnumbered)
+
+
+async def verify(
+    extractions: Sequence[Extraction], check_many: CheckMany
+) -> tuple[list[Extraction], dict[str, LinkCheck]]:
+    """Check every link (and the repair candidates it needs), and resolve each link."""
+    links = [link for e in extractions for link in e.links()]
+    checks = dict(await check_many(first_pass(links)))
+    more = second_pass(links, checks)
+    if more:
+        checks.update(await check_many(more))
+    return [apply(e, checks) for e in extractions], checks

@@ -1,0 +1,236 @@
+"""Footnote styles, page-break reassembly and integrity checks, table-driven over small real-shaped texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from citecheck.footnotes import parse
+from citecheck.models import ProblemKind
+
+
+def numbers(text: str) -> list[int]:
+    return [n.number for n in parse(text).notes]
+
+
+def note_text(text: str, number: int) -> str:
+    (note,) = [n for n in parse(text).notes if n.number == number]
+    return " ".join(piece for _, piece in note.pieces)
+
+
+def kinds(text: str) -> list[tuple[str, int | None]]:
+    return [(p.kind.value, p.number) for p in parse(text).problems]
+
+
+SUPERSCRIPT = """Body sentence one.¹ Body sentence two.²³
+
+¹ First, Outlet (Mar. 1, 2025), https://a.example.org/one.
+² Second note.
+³ Third note, <https://c.example.org/three>.
+"""
+
+CARET_LIST = """The body cites two at once.^{1, 2} And a range.^{3–4}
+
+¹ One.
+
+² Two.
+
+³ Three.
+
+⁴ Four.
+"""
+
+MARKDOWN = """Body with a reference.[^1] And another.[^2]
+
+[^1]: See https://example.org/one.
+[^2]: See also https://example.org/two.
+"""
+
+BRACKET = """A paper cites a source [1] and two more [2, 3].
+
+[1] A. Author, Title, https://doi.org/10.1000/one
+[2] B. Author, Title two.
+[3] C. Author, Title three, https://example.org/three
+"""
+
+NUMBERED = """A report cites a source.¹ And another.² A list in the body is not a footnote:
+
+1. first item
+2. second item
+
+Notes
+
+1. See https://example.org/one.
+2. See https://example.org/two.
+"""
+
+TEN_PLUS = "".join(
+    f"Claim {i}.{str(i).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))} " for i in range(1, 13)
+)
+TEN_PLUS += "\n\n" + "\n".join(
+    f"{str(i).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))} Note {i}." for i in range(1, 13)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (SUPERSCRIPT, [1, 2, 3]),
+        (CARET_LIST, [1, 2, 3, 4]),
+        (MARKDOWN, [1, 2]),
+        (BRACKET, [1, 2, 3]),
+        (NUMBERED, [1, 2]),
+        (TEN_PLUS, list(range(1, 13))),
+    ],
+    ids=["superscript", "caret-list", "markdown", "bracket", "numbered-notes", "multi-digit"],
+)
+def test_footnote_styles(text: str, expected: list[int]) -> None:
+    assert numbers(text) == expected
+    assert parse(text).problems == ()
+
+
+def test_numbered_list_before_notes_heading_is_body() -> None:
+    notes = parse(NUMBERED)
+    assert any("first item" in line for _, line in notes.body)
+
+
+def test_markers_with_no_footnote_and_gaps() -> None:
+    text = "One.¹ Two.² Four.⁴ Nine.⁹\n\n¹ A.\n\n² B.\n\n⁴ D.\n"
+    assert kinds(text) == [
+        ("orphan-marker", 9),
+        ("missing-footnote", 3),
+    ]
+
+
+def test_marker_inside_range_without_footnote_is_missing() -> None:
+    text = "One.¹ Two.² Three.³\n\n¹ A.\n\n³ C.\n"
+    assert kinds(text) == [("missing-footnote", 2)]
+
+
+def test_unreferenced_duplicate_and_out_of_order() -> None:
+    text = "One.¹ Three.³ Two.²\n\n¹ A.\n\n³ C.\n\n² B.\n\n² B again.\n\n⁴ D.\n"
+    assert sorted(kinds(text), key=str) == sorted(
+        [
+            ("out-of-order", 2),  # definition 2 after 3
+            ("duplicate-footnote", 2),
+            ("out-of-order", 2),  # marker 2 first appears after marker 3
+            ("unreferenced-footnote", 4),
+        ],
+        key=str,
+    )
+
+
+def test_stray_superscript_without_footnotes_is_not_a_problem() -> None:
+    assert kinds("The room is 20 m² large.\n") == []
+
+
+PAGE_BREAK = """Body text on page one.¹ More body text.²
+
+¹ First note ends here.
+
+² Second note, Outlet (Mar. 16, 2025),
+
+The body continues on page two, and cites a third source.³ It goes on.
+
+<https://example.org/second-note-url>; see also Another Outlet (Mar. 17, 2025).
+
+³ Third note.
+"""
+
+
+def test_bare_url_after_page_break_joins_the_previous_footnote() -> None:
+    assert "https://example.org/second-note-url" in note_text(PAGE_BREAK, 2)
+    assert "The body continues" not in note_text(PAGE_BREAK, 2)
+
+
+LOWER_CASE = """Body.¹ Body.²
+
+¹ A note that goes on to the
+
+Body text on the next page, with its own marker.³
+
+next page: continued words (Mar. 1, 2025), <https://example.org/cont>
+
+² Second.
+
+³ Third.
+"""
+
+
+def test_lower_case_continuation_before_the_next_zone() -> None:
+    assert "next page: continued words" in note_text(LOWER_CASE, 1)
+    assert "Body text on the next page" not in note_text(LOWER_CASE, 1)
+
+
+ORPHAN_TAIL = """Body.¹ Body.²
+
+¹ See https://example.org/page?gclid=CjwKCAjwz
+
+Body continues on the next page without markers and ends mid-sentence before the notes
+
+Mi_BhACEiwAX4YZUETSvO3iGy_BwE.
+
+² Second.
+"""
+
+
+def test_orphan_url_tail_joins_the_note() -> None:
+    text = note_text(ORPHAN_TAIL, 1)
+    assert "Mi_BhACEiwAX4YZUETSvO3iGy_BwE." in text
+    assert "Body continues" not in text
+
+
+BODY_AFTER_NOTES = """Body.¹
+
+¹ A note with a URL, https://example.org/a,
+
+lower-case body text that continues the page but carries a marker of its own.² It is body.
+
+² Second.
+"""
+
+
+def test_body_with_markers_is_never_swallowed() -> None:
+    assert "lower-case body text" not in note_text(BODY_AFTER_NOTES, 1)
+    assert [m.number for m in parse(BODY_AFTER_NOTES).markers] == [1, 2]
+
+
+SIGNATURES = """Body.¹
+
+¹ A note, <https://example.org/a>;
+
+Civil Society Organizations
+
+Alliance One
+Alliance Two
+"""
+
+
+def test_signature_block_after_last_note_is_body() -> None:
+    assert "Civil Society" not in note_text(SIGNATURES, 1)
+
+
+def test_lines_are_numbered_from_one() -> None:
+    notes = parse(SUPERSCRIPT)
+    assert [n.line for n in notes.notes] == [3, 4, 5]
+    assert [(m.number, m.line) for m in notes.markers] == [(1, 1), (2, 1), (3, 1)]
+
+
+def test_adjacent_superscripts_split_only_when_the_whole_number_is_undefined() -> None:
+    text = "A.¹ B.² C.¹²\n\n¹ One.\n\n² Two.\n\n¹² Twelve.\n"
+    assert [m.number for m in parse(text).markers] == [1, 2, 12]
+
+
+def test_form_feed_separates_pages() -> None:
+    text = "Body.¹\f¹ Note on a new page, https://example.org/x.\n"
+    assert numbers(text) == [1]
+
+
+@pytest.mark.parametrize("kind", list(ProblemKind))
+def test_problem_kinds_are_the_contract_strings(kind: ProblemKind) -> None:
+    assert kind.value in {
+        "missing-footnote",
+        "orphan-marker",
+        "unreferenced-footnote",
+        "duplicate-footnote",
+        "out-of-order",
+    }

@@ -1,0 +1,139 @@
+"""Repair rules, table-driven: what damage looks like, and what must never be touched."""
+
+from __future__ import annotations
+
+import pytest
+
+from citecheck.models import Confirmation
+from citecheck.repair import Vocabulary, propose
+
+# Prose of a document like the letter: its own words are the first dictionary.
+PROSE = (
+    "The United States and El Salvador, President Nayib Bukele (@nayibbukele), CECOT, the Alien Enemies Act, "
+    "Tren de Aragua, deported migrants, Human Rights Watch declaration, prison conditions, Trump case, "
+    "sending convicted citizens, amid migration talks, Secretary Rubio, Khalil v. Trump, in our work."
+)
+VOCAB = Vocabulary.from_text(PROSE)
+
+
+def first(written: str, breaks: tuple[int, ...] = (), others: tuple[str, ...] = ()) -> str | None:
+    proposal = propose(written, breaks, VOCAB, others)
+    return proposal.repair.candidates[0] if proposal.repair else None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            "https://apnews.com/article/trump-deportations-salvador-tren-aragua64e72142a171ea57c869c3b35eeecce7",
+            "https://apnews.com/article/trump-deportations-salvador-tren-aragua-64e72142a171ea57c869c3b35eeecce7",
+        ),
+        (
+            "https://news.example/world/cecot-elsalvador-prison",
+            "https://news.example/world/cecot-el-salvador-prison",
+        ),
+        (
+            "https://m.example/politics/deportation-prisoncecot-bukel-e/",
+            "https://m.example/politics/deportation-prison-cecot-bukele/",
+        ),
+        (
+            "https://wh.example/a/alien-enemies-actregarding-the-invasion/",
+            "https://wh.example/a/alien-enemies-act-regarding-the-invasion/",
+        ),
+        (
+            "https://n.example/us/politics/trump-bukele-prison-deportedmigrants.html",
+            "https://n.example/us/politics/trump-bukele-prison-deported-migrants.html",
+        ),
+        (
+            "https://r.example/world/rubio-meet-bukele-amidmigration-push-2025-02-03",
+            "https://r.example/world/rubio-meet-bukele-amid-migration-push-2025-02-03",
+        ),
+        (
+            "https://p.example/show/the-infamous-el-salvadorprisonwhere-migrants-are-held",
+            "https://p.example/show/the-infamous-el-salvador-prison-where-migrants-are-held",
+        ),
+    ],
+)
+def test_damage_is_repaired(written: str, expected: str) -> None:
+    assert first(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "https://ec.europa.eu/commission/presscorner/detail/en/ip_25_724",
+        "https://www.dhs.gov/medialibrary/assets/video/59109",
+        "https://x.com/nayibbukele/status/1901245427216978290",
+        "https://ccrjustice.org/home/what-we-do/our-cases/khalil-v-trump",
+        "https://d.example/files/april-17-2025-letter-to-o-secretary-rubio.pdf",  # to-o is not "too"
+        "https://e.example/contact/e-mail-us",  # a real hyphen: e-mail
+        "https://e.example/news/re-election-campaign",
+        "https://www.npr.org/2025/03/17/g-s1-54206/el-salvador-mega-prison-cecot",
+        "https://e.example/news/el-salvadors-prisons-are-no-place-us-deportees",
+        "https://e.example/a/ad338d6b4558a6aba80e8290fd3eece9",  # a bare id, nothing glued
+        "https://www.foreign.senate.gov/imo/media/doc/shaheen_case_act_letter_to_rubio.pdf",
+        "https://www.youtube.com/live/pYZPzHyCtt0",
+    ],
+)
+def test_intact_urls_are_never_edited(written: str) -> None:
+    assert first(written) is None
+
+
+def test_whole_segment_is_only_a_suspect() -> None:
+    proposal = propose(
+        "https://www.brennancenter.org/ourwork/research-reports/alien-enemies-act-explained", (), VOCAB, ()
+    )
+    assert proposal.repair is None
+    assert proposal.suspects == (
+        "https://www.brennancenter.org/our-work/research-reports/alien-enemies-act-explained",
+    )
+
+
+def test_glued_words_need_a_hyphenated_site() -> None:
+    # the same glued token on a site whose paths never use hyphens is left alone
+    assert first("https://e.example/deportedmigrants/index") is None
+
+
+def test_a_hyphen_at_a_line_end_is_dropped_when_it_split_a_word() -> None:
+    written = "https://e.example/news/president-bukel-e-visits"
+    assert first(written, breaks=(len("https://e.example/news/president-bukel-"),)) == (
+        "https://e.example/news/president-bukele-visits"
+    )
+
+
+def test_a_real_hyphen_at_a_line_end_is_kept() -> None:
+    written = "https://e.example/news/human-rights-watch"
+    assert first(written, breaks=(len("https://e.example/news/human-"),)) is None
+
+
+def test_a_line_end_inside_a_token_says_where_the_hyphen_was_lost() -> None:
+    written = "https://e.example/news/rights-watchdeclaration-text"
+    assert first(written, breaks=(len("https://e.example/news/rights-watch"),)) == (
+        "https://e.example/news/rights-watch-declaration-text"
+    )
+
+
+def test_the_document_confirms_a_repair() -> None:
+    damaged = "https://www.hrw.org/news/2025/03/20/human-rights-watch-declarationprison-conditions-jgg-v-trumpcase?gclid=x"
+    intact = "https://www.hrw.org/news/2025/03/20/human-rights-watch-declaration-prison-conditions-jgg-v-trump-case"
+    proposal = propose(damaged, (), VOCAB, (intact,), (intact,))
+    assert proposal.repair is not None
+    assert proposal.repair.confirmed_by is Confirmation.DOCUMENT
+    assert proposal.repair.candidates[0] == intact + "?gclid=x"  # tracking parameters kept as written
+
+
+def test_the_document_witness_wins_over_word_splitting() -> None:
+    damaged = "https://e.example/news/bukele-salvadorvisit-today"
+    intact = "https://e.example/news/bukele-salvadorv-isit-today"  # an odd spelling the site really uses
+    proposal = propose(damaged, (), VOCAB, (intact,), (intact,))
+    assert (
+        proposal.repair is None or proposal.repair.candidates[0] != intact
+    )  # more odd tokens: not a witness
+
+
+def test_candidates_are_bounded_and_never_the_written_form() -> None:
+    written = "https://e.example/a/cecot-elsalvador-deportedmigrants-amidmigration-trumpcase-actregarding-x"
+    proposal = propose(written, (), VOCAB, ())
+    assert proposal.repair is not None
+    assert 1 <= len(proposal.repair.candidates) <= 8
+    assert written not in proposal.repair.candidates
