@@ -30,7 +30,8 @@ def extract(doc: Document) -> Extraction:
     body_found = body_flow.links()
 
     everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
-    vocab = repair.Vocabulary.from_text(doc.text)
+    flows = [*zip(note_flows, note_found, strict=True), (body_flow, body_found)]
+    vocab = repair.Vocabulary.from_text(" ".join(_prose(flow, found) for flow, found in flows))
     edits = {w: repair.find_edits(w, (), vocab, True) for w in set(everything)}
     intact = [w for w in dict.fromkeys(everything) if not any(e.confident for e in edits[w])]
 
@@ -50,6 +51,16 @@ def extract(doc: Document) -> Extraction:
         result.append(Footnote(draft.number, draft.line, text, accessed, links))
     unnumbered = tuple(link(u, body_flow) for u in body_found)
     return Extraction(doc.path, tuple(result), unnumbered, notes.problems)
+
+
+def _prose(flow: Flow, found: Sequence[FoundURL]) -> str:
+    """A flow's text without its URLs (a wrapped URL's continuation lines included)."""
+    out, pos = [], 0
+    for url in found:
+        out.append(flow.text[pos : url.start])
+        pos = url.end
+    out.append(flow.text[pos:])
+    return " ".join(out)
 
 
 def _segment_bounds(flow: Flow, found: FoundURL) -> tuple[int, int]:

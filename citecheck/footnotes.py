@@ -33,7 +33,7 @@ _NOTES_HEADING = re.compile(
 
 _MARK_SUPER = re.compile(rf"{_SUP}{{1,4}}")
 _MARK_CARET_LIST = re.compile(r"\^\{(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\}")
-_MARK_CARET = re.compile(r"\^(\d{1,4})\b")
+_MARK_CARET = re.compile(r"(?<!\[)\^(\d{1,4})\b")
 _MARK_MD = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)")
 _MARK_BRACKET = re.compile(r"\[(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\]")
 
@@ -102,6 +102,7 @@ class _Styles:
         headings = (number for number, line in lines if _NOTES_HEADING.match(line))
         self.notes_from = next(headings, len(lines) + 1)
         self.labels: dict[str, int] = {}
+        self.named_base = 0
 
     def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""
@@ -116,23 +117,33 @@ class _Styles:
         return None
 
     def number(self, label: str) -> int:
-        """A footnote number for a label: numeric labels are themselves, others count on."""
-        if label.isdigit():
+        """A footnote number for a label: numeric labels are themselves; named ones (`[^note]`)
+        are numbered on after the highest numeric definition, in order of first appearance."""
+        if _numeric(label):
             return int(label)
         if label not in self.labels:
-            self.labels[label] = 1000 + len(self.labels) + 1
+            self.labels[label] = self.named_base + len(self.labels) + 1
         return self.labels[label]
+
+    def is_named(self, number: int) -> bool:
+        return number in self.labels.values()
 
     def markers(self, text: str) -> list[str]:
         """The footnote labels referenced in a body text, in order."""
         found: list[tuple[int, list[str]]] = []
-        found += [(m.start(), [m.group(0).translate(_SUP_TO_DIGIT)]) for m in _MARK_SUPER.finditer(text)]
+        found += [
+            (m.start(), ["⁺" + m.group(0).translate(_SUP_TO_DIGIT)]) for m in _MARK_SUPER.finditer(text)
+        ]
         found += [(m.start(), _expand(m.group(1))) for m in _MARK_CARET_LIST.finditer(text)]
         found += [(m.start(), [m.group(1)]) for m in _MARK_CARET.finditer(text)]
         found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
         if self.bracket:
             found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
         return [label for _, labels in sorted(found) for label in labels]
+
+
+def _numeric(label: str) -> bool:
+    return label.isascii() and label.isdigit()
 
 
 def _expand(spec: str) -> list[str]:
@@ -197,6 +208,7 @@ def parse(text: str) -> Notes:
     styles = _Styles(lines)
     blks = blocks(lines, styles)
     defs = [styles.definition(b.start, b.first) for b in blks]
+    styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
     shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
 
     notes: list[tuple[int, int, list[tuple[int, str]]]] = []
@@ -219,13 +231,16 @@ def parse(text: str) -> Notes:
     drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
     defined = {d.number for d in drafts}
     markers = [Marker(n, line) for lbl, line in raw for n in _resolve(lbl, defined, styles)]
-    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers)))
+    named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
+    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers, named)))
 
 
 def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
-    """A marker's numbers: `²³` is 23 if footnote 23 exists, else 2 and 3 if those do."""
+    """A marker's numbers: superscript `²³` is 23 if footnote 23 exists, else 2 and 3 if those do."""
+    superscript = label.startswith("⁺")
+    label = label.removeprefix("⁺")
     number = styles.number(label)
-    if number in defined or not label.isdigit() or len(label) < 2:
+    if not superscript or number in defined or len(label) < 2:
         return [number]
     for cut in range(1, len(label)):
         left, right = label[:cut], label[cut:]
@@ -249,8 +264,11 @@ def _attaches(
     return URL_RE.match(text.lstrip("<(")) is not None or (len(blks[i].lines) == 1 and " " not in text)
 
 
-def integrity(notes: Sequence[NoteDraft], markers: Sequence[Marker]) -> Iterable[Problem]:
-    """Cross-check body markers with footnote definitions."""
+def integrity(
+    notes: Sequence[NoteDraft], markers: Sequence[Marker], named: frozenset[int] = frozenset()
+) -> Iterable[Problem]:
+    """Cross-check body markers with footnote definitions (`named`: numbers given to `[^name]` labels,
+    which have no numbering of their own to skip or disorder)."""
     defined: dict[int, NoteDraft] = {}
     last = 0
     for note in notes:
@@ -262,7 +280,7 @@ def integrity(notes: Sequence[NoteDraft], markers: Sequence[Marker]) -> Iterable
                 f"footnote {note.number} is defined again (first at line {defined[note.number].line})",
             )
             continue
-        if note.number < last:
+        if note.number < last and note.number not in named:
             yield Problem(
                 ProblemKind.OUT_OF_ORDER,
                 note.number,
@@ -270,16 +288,26 @@ def integrity(notes: Sequence[NoteDraft], markers: Sequence[Marker]) -> Iterable
                 f"footnote {note.number} comes after footnote {last}",
             )
         defined[note.number] = note
-        last = max(last, note.number)
+        if note.number not in named:
+            last = max(last, note.number)
     if not defined and len(markers) < 2:
         return  # a stray superscript (m², x³) in a document without footnotes is no citation
-    top = max(defined, default=0)
+    top = max((n for n in defined if n not in named), default=0)
     referenced: dict[int, Marker] = {}
     last = 0
     for marker in markers:
         if marker.number in referenced:
             continue
         referenced[marker.number] = marker
+        if marker.number in named:
+            if marker.number not in defined:
+                yield Problem(
+                    ProblemKind.ORPHAN_MARKER,
+                    marker.number,
+                    marker.line,
+                    f"marker {marker.number} has no footnote",
+                )
+            continue
         if marker.number < last:
             yield Problem(
                 ProblemKind.OUT_OF_ORDER,
@@ -292,7 +320,7 @@ def integrity(notes: Sequence[NoteDraft], markers: Sequence[Marker]) -> Iterable
             kind = ProblemKind.MISSING_FOOTNOTE if marker.number <= top else ProblemKind.ORPHAN_MARKER
             yield Problem(kind, marker.number, marker.line, f"marker {marker.number} has no footnote")
     for number, note in defined.items():
-        if number not in referenced and markers and number < 1000:
+        if number not in referenced and markers:
             yield Problem(
                 ProblemKind.UNREFERENCED_FOOTNOTE,
                 number,
