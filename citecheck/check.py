@@ -11,6 +11,7 @@ cap); a host that keeps refusing is reported, not waited on.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import email.utils
 import random
@@ -74,6 +75,24 @@ def failure_check(f: Failure) -> LinkCheck:
     return LinkCheck(Status.BROKEN, None, None, f.detail)
 
 
+def malformed(url: str) -> str | None:
+    """Why a URL cannot be requested at all, or None."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as err:
+        return str(err)
+    if not parts.hostname:
+        return "it has no host"
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        return f"the host {parts.hostname!r} is not a valid name"
+    return None
+
+
 def retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
     """Seconds a `Retry-After` header asks for (delta-seconds or an HTTP date), or None."""
     if not value:
@@ -119,17 +138,18 @@ class Checker:
 
     async def check(self, url: str) -> LinkCheck:
         """What one URL answers now."""
-        try:
-            scheme = urlsplit(url).scheme.lower()
-        except ValueError as err:
-            return LinkCheck(Status.BROKEN, None, None, f"malformed URL ({err})")
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in ("http", "https"):
             return LinkCheck(Status.UNCHECKED, None, None, f"not an http(s) URL ({scheme or 'no scheme'})")
+        if (problem := malformed(url)) is not None:
+            return LinkCheck(Status.BROKEN, None, None, f"malformed URL: {problem}")
         fetched = await self.fetch(url)
         if isinstance(fetched, Failure):
             self.failures[url] = fetched
             return failure_check(fetched)
         result = classify(fetched)
+        if result.status is Status.BLOCKED and (limited := self._rate_limited.get(host_key(url))):
+            return dataclasses.replace(result, detail=limited)
         if self.options.sibling_probe and needs_sibling_probe(fetched, result):
             probe = await self._sibling(fetched)
             if isinstance(probe, Fetched) and 200 <= probe.status < 300 and same_page(fetched, probe):
