@@ -33,6 +33,7 @@ _DATE = re.compile(
     r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")
 _VISITED = re.compile(
     r"(?:last\s+visited|last\s+accessed|accessed(?:\s+on)?|retrieved(?:\s+on)?|visited(?:\s+on)?)\s*:?\s*$",
     re.IGNORECASE,
@@ -41,7 +42,9 @@ _VISITED = re.compile(
 
 def find_dates(text: str) -> list[tuple[int, dt.date, bool]]:
     """Every valid date in the text: (offset, date, whether it is a "last visited" date)."""
-    found = []
+    found: list[tuple[int, dt.date, bool]] = []
+    if not _YEAR.search(text):
+        return found
     for m in _DATE.finditer(text):
         date = _to_date(m)
         if date is not None:

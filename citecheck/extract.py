@@ -32,12 +32,10 @@ def extract(doc: Document) -> Extraction:
     everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
     flows = [*zip(note_flows, note_found, strict=True), (body_flow, body_found)]
     vocab = repair.Vocabulary.from_text(" ".join(_prose(flow, found) for flow, found in flows))
-    edits = {w: repair.find_edits(w, (), vocab, True) for w in set(everything)}
-    intact = [w for w in dict.fromkeys(everything) if not any(e.confident for e in edits[w])]
+    context = repair.Context.build(everything, vocab)
 
     def link(found: FoundURL, flow: Flow) -> Link:
-        others = [w for w in everything if w != found.written]
-        proposal = repair.propose(found.written, found.breaks, vocab, others, intact)
+        proposal = repair.propose(found.written, found.breaks, context)
         url = proposal.repair.candidates[0] if proposal.repair else found.written
         at = found.start - _text_offset(flow, found)
         date = cited_date(_segment(flow, found), at)

@@ -23,17 +23,19 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from citecheck.models import Confirmation, Repair
-from citecheck.urls import URL_RE, host_of, meant, same_resource
+from citecheck.urls import URL_RE, host_of, meant
 
 MAX_CANDIDATES = 8
+_MAX_TOKEN = 40
+"""Longer glued tokens are not segmented: no slug word pair is this long, and the cost is quadratic."""
 _COMMON_RANK = 30_000
 """English words more frequent than this (Wikipedia unigram rank) may be split out of a token."""
 _SHORT_RANK = 2_000
@@ -60,9 +62,12 @@ def english_ranks() -> dict[str, int]:
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, as slugs write words (`Guantánamo` → `guantanamo`)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without accents, as slugs write them (`Guantánamo` → `guantanamo`); other
+    non-ASCII letters become separators, as slugs drop them."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 class Vocabulary:
@@ -157,6 +162,7 @@ class Proposal:
     suspects: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def _path_span(written: str) -> tuple[int, int]:
     """Start and end of the path inside a written URL."""
     url = meant(written)
@@ -166,15 +172,10 @@ def _path_span(written: str) -> tuple[int, int]:
     return start, start + len(parts.path)
 
 
-def _hyphenated_site(written: str, others: Sequence[str]) -> bool:
-    """Whether the site writes hyphenated slugs: this URL or another to the same host does."""
-    host = host_of(written)
-    for url in (written, *others):
-        if host_of(url) == host:
-            start, end = _path_span(url)
-            if re.search(r"[a-z]-[a-z]", url[start:end], re.IGNORECASE):
-                return True
-    return False
+def _hyphenated_path(url: str) -> bool:
+    """Whether a URL's path writes words joined by hyphens (the site's slug style)."""
+    start, end = _path_span(url)
+    return re.search(r"[a-z]-[a-z]", url[start:end], re.IGNORECASE) is not None
 
 
 def find_edits(written: str, breaks: Sequence[int], vocab: Vocabulary, hyphenated: bool) -> list[Edit]:
@@ -214,7 +215,7 @@ def _segment_edits(
                     )
                 )
             continue
-        if not _ALPHA.fullmatch(tok) or len(tok) < 5 or vocab.is_word(tok):
+        if not _ALPHA.fullmatch(tok) or not 5 <= len(tok) <= _MAX_TOKEN or vocab.is_word(tok):
             continue
         inner = [b - tpos for b in breaks if tpos < b < tpos + len(tok)]
         options = vocab.splits(tok)
@@ -261,17 +262,30 @@ def _apply(written: str, edits: Sequence[Edit], choice: dict[int, int]) -> str:
 
 
 def candidates(written: str, edits: Sequence[Edit]) -> list[str]:
-    """Candidate URLs, best first: every edit applied, then each alternative, then each left out."""
+    """Candidate URLs, best first: every edit applied, then each alternative, then each left out.
+
+    Generated lazily and cut at MAX_CANDIDATES, so a URL with thousands of edits costs no more.
+    """
     ordered = sorted(edits, key=lambda e: e.start)
     if not ordered:
         return []
-    out = [_apply(written, ordered, {})]
-    for i, edit in enumerate(ordered):
-        out += [_apply(written, ordered, {i: k}) for k in range(1, len(edit.options))]
-    if len(ordered) > 1:
-        out += [_apply(written, ordered, {i: -1}) for i in range(len(ordered))]
-    unique = list(dict.fromkeys(u for u in out if u != written))
-    return unique[:MAX_CANDIDATES]
+
+    def variants() -> Iterable[str]:
+        yield _apply(written, ordered, {})
+        for i, edit in enumerate(ordered):
+            for k in range(1, len(edit.options)):
+                yield _apply(written, ordered, {i: k})
+        if len(ordered) > 1:
+            for i in range(len(ordered)):
+                yield _apply(written, ordered, {i: -1})
+
+    unique: list[str] = []
+    for url in variants():
+        if url != written and url not in unique:
+            unique.append(url)
+            if len(unique) == MAX_CANDIDATES:
+                break
+    return unique
 
 
 def _describe(written: str, edit: Edit) -> str:
@@ -285,23 +299,51 @@ def _with_path(written: str, reference: str) -> str:
     return written[:start] + reference[rstart:rend] + written[end:]
 
 
-def propose(
-    written: str,
-    breaks: Sequence[int],
-    vocab: Vocabulary,
-    others: Sequence[str],
-    intact: Sequence[str] = (),
-) -> Proposal:
-    """Propose a repair for one written URL.
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the whole document says about its URLs, indexed once so that each repair is cheap."""
 
-    `others` are the other URLs the document writes (for the site's slug style); `intact` are
-    those among them that need no repair, against which a candidate is confirmed by the document.
-    """
-    edits = find_edits(written, breaks, vocab, _hyphenated_site(written, others))
+    vocab: Vocabulary
+    hyphenated_hosts: frozenset[str]
+    intact: frozenset[tuple[str, str]]
+    by_squash: Mapping[tuple[str, str], tuple[str, ...]]
+    edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]]  # a memo, filled as URLs are seen
+
+    def find_edits(self, written: str, breaks: Sequence[int], hyphenated: bool) -> list[Edit]:
+        """`find_edits`, once per URL (a document repeats URLs, and build() has seen them all)."""
+        key = (written, tuple(breaks), hyphenated)
+        if key not in self.edits:
+            self.edits[key] = find_edits(written, breaks, self.vocab, hyphenated)
+        return self.edits[key]
+
+    @classmethod
+    def build(cls, urls: Iterable[str], vocab: Vocabulary) -> Context:
+        """Index the document's URLs: which sites hyphenate slugs, which URLs need no repair."""
+        unique = list(dict.fromkeys(urls))
+        hyphenated = frozenset(host_of(u) for u in unique if _hyphenated_path(u))
+        none: tuple[int, ...] = ()
+        edits = {(u, none, True): find_edits(u, none, vocab, True) for u in unique}
+        intact = [u for u in unique if not any(e.confident for e in edits[(u, none, True)])]
+        by_squash: dict[tuple[str, str], list[str]] = {}
+        for url in intact:
+            by_squash.setdefault(_squash(url), []).append(url)
+        return cls(
+            vocab,
+            hyphenated,
+            frozenset(_resource(u) for u in intact),
+            {k: tuple(v) for k, v in by_squash.items()},
+            edits,
+        )
+
+
+def propose(written: str, breaks: Sequence[int], context: Context) -> Proposal:
+    """Propose a repair for one written URL of a document, with the evidence the document gives."""
+    hyphenated = host_of(written) in context.hyphenated_hosts or _hyphenated_path(written)
+    edits = context.find_edits(written, breaks, hyphenated)
     sure = [e for e in edits if e.confident]
     cands = candidates(written, sure)
     suspects = candidates(cands[0] if cands else written, [e for e in edits if not e.confident])
-    witness = _document_witness(written, cands, intact)
+    witness = _document_witness(written, cands, context)
     if witness is not None:
         cands = [witness, *[c for c in cands if c != witness]][:MAX_CANDIDATES]
         notes = tuple(_describe(written, e) for e in sure) or ("the document writes it intact elsewhere",)
@@ -313,19 +355,25 @@ def propose(
     )
 
 
+def _resource(url: str) -> tuple[str, str]:
+    """What `urls.same_resource` compares: host without `www.`, path without trailing slash."""
+    start, end = _path_span(url)
+    return host_of(url), url[start:end].rstrip("/")
+
+
 def _squash(url: str) -> tuple[str, str]:
     start, end = _path_span(url)
     return host_of(url), re.sub(r"[-_]", "", url[start:end].lower()).rstrip("/")
 
 
-def _document_witness(written: str, cands: Sequence[str], intact: Sequence[str]) -> str | None:
+def _document_witness(written: str, cands: Sequence[str], context: Context) -> str | None:
     """A candidate (or an intact spelling) that the document itself writes elsewhere."""
     for cand in cands:
-        if any(same_resource(cand, other) for other in intact):
+        if _resource(cand) in context.intact:
             return cand
-    key = _squash(written)
-    for other in intact:
-        if _squash(other) == key and not same_resource(other, written) and _oddity(other) < _oddity(written):
+    own = _resource(written)
+    for other in context.by_squash.get(_squash(written), ()):
+        if _resource(other) != own and _oddity(other) < _oddity(written):
             return _with_path(written, other)
     return None
 

@@ -14,12 +14,16 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_HYPHENS = {ord("\u2010"): "-", ord("\u2011"): "-"}
+_CLEANUP: dict[int, str | None] = {
+    **dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None),  # invisible
+    ord("\u2010"): "-",  # Unicode hyphens
+    ord("\u2011"): "-",
+}
 _SUPER_RUN = re.compile(f"([{SUPERSCRIPT_DIGITS}]+)")
 
 # Characters that never stand inside a URL as written in prose.
@@ -38,7 +42,12 @@ _URLISH = re.compile(r"[/=&?_%#]|\.(?:html?|php|aspx?|pdf|jsp)\b|\d[a-z]|[a-z]\d
 
 def normalize(text: str) -> str:
     """NFKC, minus invisible characters, with superscript digits and line breaks kept as they are."""
-    parts = _SUPER_RUN.split(text.translate(_INVISIBLE).translate(_HYPHENS))
+    if text.isascii():
+        return text  # ASCII is already NFKC, and holds no invisible characters or superscripts
+    text = text.translate(_CLEANUP)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    parts = _SUPER_RUN.split(text)
     return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
@@ -157,6 +166,7 @@ def _looks_like_url_piece(token: str) -> bool:
     return bool(re.search(r"[/=&?%#]|_|\d.*[A-Za-z].*\d|\.(?:html?|php|aspx?|pdf)\b", token))
 
 
+@lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
     """The lower-case host of a URL without `www.`, or '' when it has none."""
     try:

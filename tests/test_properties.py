@@ -604,7 +604,8 @@ def damaged_urls(draw: st.DrawFn) -> str:
 @given(damaged_urls(), st.lists(st.integers(0, 200), max_size=3), st.booleans())
 def test_repair_never_changes_host_or_query(written: str, breaks: list[int], hyphenated: bool) -> None:
     vocab = repair.Vocabulary.from_text("El Salvador prison CECOT Bukele deported migrants " + written)
-    proposal = repair.propose(written, sorted(breaks), vocab, ["https://other.org/a-b"] if hyphenated else [])
+    others = ["https://other.org/a-b"] if hyphenated else []
+    proposal = repair.propose(written, sorted(breaks), repair.Context.build([written, *others], vocab))
     if proposal.repair is not None:
         check_repair_keeps_host_and_query(written, proposal.repair.candidates)
     check_repair_keeps_host_and_query(written, proposal.suspects)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citecheck.models import Confirmation
-from citecheck.repair import Vocabulary, propose
+from citecheck.repair import Context, Proposal, Vocabulary, propose
 
 # Prose of a document like the letter: its own words are the first dictionary.
 PROSE = (
@@ -16,8 +16,13 @@ PROSE = (
 VOCAB = Vocabulary.from_text(PROSE)
 
 
+def propose_in(written: str, breaks: tuple[int, ...] = (), others: tuple[str, ...] = ()) -> Proposal:
+    """A proposal for one URL of a document that also writes `others`."""
+    return propose(written, breaks, Context.build([written, *others], VOCAB))
+
+
 def first(written: str, breaks: tuple[int, ...] = (), others: tuple[str, ...] = ()) -> str | None:
-    proposal = propose(written, breaks, VOCAB, others)
+    proposal = propose_in(written, breaks, others)
     return proposal.repair.candidates[0] if proposal.repair else None
 
 
@@ -80,9 +85,7 @@ def test_intact_urls_are_never_edited(written: str) -> None:
 
 
 def test_whole_segment_is_only_a_suspect() -> None:
-    proposal = propose(
-        "https://www.brennancenter.org/ourwork/research-reports/alien-enemies-act-explained", (), VOCAB, ()
-    )
+    proposal = propose_in("https://www.brennancenter.org/ourwork/research-reports/alien-enemies-act-explained")
     assert proposal.repair is None
     assert proposal.suspects == (
         "https://www.brennancenter.org/our-work/research-reports/alien-enemies-act-explained",
@@ -116,7 +119,7 @@ def test_a_line_end_inside_a_token_says_where_the_hyphen_was_lost() -> None:
 def test_the_document_confirms_a_repair() -> None:
     damaged = "https://www.hrw.org/news/2025/03/20/human-rights-watch-declarationprison-conditions-jgg-v-trumpcase?gclid=x"
     intact = "https://www.hrw.org/news/2025/03/20/human-rights-watch-declaration-prison-conditions-jgg-v-trump-case"
-    proposal = propose(damaged, (), VOCAB, (intact,), (intact,))
+    proposal = propose_in(damaged, (), (intact,))
     assert proposal.repair is not None
     assert proposal.repair.confirmed_by is Confirmation.DOCUMENT
     assert proposal.repair.candidates[0] == intact + "?gclid=x"  # tracking parameters kept as written
@@ -125,7 +128,7 @@ def test_the_document_confirms_a_repair() -> None:
 def test_the_document_witness_wins_over_word_splitting() -> None:
     damaged = "https://e.example/news/bukele-salvadorvisit-today"
     intact = "https://e.example/news/bukele-salvadorv-isit-today"  # an odd spelling the site really uses
-    proposal = propose(damaged, (), VOCAB, (intact,), (intact,))
+    proposal = propose_in(damaged, (), (intact,))
     assert (
         proposal.repair is None or proposal.repair.candidates[0] != intact
     )  # more odd tokens: not a witness
@@ -133,7 +136,7 @@ def test_the_document_witness_wins_over_word_splitting() -> None:
 
 def test_candidates_are_bounded_and_never_the_written_form() -> None:
     written = "https://e.example/a/cecot-elsalvador-deportedmigrants-amidmigration-trumpcase-actregarding-x"
-    proposal = propose(written, (), VOCAB, ())
+    proposal = propose_in(written)
     assert proposal.repair is not None
     assert 1 <= len(proposal.repair.candidates) <= 8
     assert written not in proposal.repair.candidates
