@@ -205,7 +205,10 @@ class Checker:
                     f"{reason(429)}: still rate-limited after {attempt + 1} tries"
                 )
             return False
-        self.client.pause_host(url, wait if wait is not None else self._backoff(attempt))
+        if wait is not None or outcome.status == 429:
+            self.client.pause_host(url, wait if wait is not None else self._backoff(attempt))  # asked to
+        else:
+            await self.client.sleep(self._backoff(attempt))  # one page failing: back off for it alone
         return True
 
     def _backoff(self, attempt: int) -> float:

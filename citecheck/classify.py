@@ -24,7 +24,7 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _H1 = re.compile(rb"<h1[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,2000}>")
 _NOT_FOUND = re.compile(
-    r"^\W*404\b|\b404\W*$|\berror\W*404\b|\b404\W*error\b"
+    r"^\W*404\b|\b(?:error|oops|sorry|missing)\W+(?:\w+\W+)?404\b|\b404\W*(?:error|not\W+found)\b"
     r"|\b(?:page not found|not found|file not found|page (?:does not|doesn.t|could not|can.t|cannot)"
     r" (?:exist|be found)|(?:no longer|isn.t|is not) (?:available|exists?)|page (?:unavailable|missing)"
     r"|we (?:can.t|cannot|couldn.t) find|nothing (?:was )?found|error 404|página no encontrada"

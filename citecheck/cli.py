@@ -94,12 +94,16 @@ def _guarded(body: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
+def _emit(text: str, output: Path | None, *, utf8: bool = False) -> None:
+    """Write a report. Machine formats are always UTF-8 bytes; text for a person is encoded for the
+    terminal, with anything it cannot show replaced rather than crashing."""
+    if output is not None:
         write_atomic(output, text)
+        return
+    encoding = "utf-8" if utf8 else (sys.stdout.encoding or "utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode(encoding, errors="replace"))
+    sys.stdout.buffer.flush()
 
 
 def _color_for(output: Path | None) -> bool:
@@ -142,7 +146,7 @@ def extract(
             unchecked_detail="not checked (extract works offline)",
         )
         if format is ExtractFormat.json:
-            _emit(json_report.render(results), output)
+            _emit(json_report.render(results), output, utf8=True)
         else:
             color = _color_for(output)
             _emit(text_report.render(results, color=color, width=_width(output)), output)
@@ -264,7 +268,7 @@ def verify(
             extractions, checks = run.extractions, run.checks
         results = Results(extractions, checked_at, checks, {}, policy, detail)
         if format is VerifyFormat.json:
-            _emit(json_report.render(results), output)
+            _emit(json_report.render(results), output, utf8=True)
         else:
             _emit(text_report.render(results, color=_color_for(output), width=_width(output)), output)
         return 1 if results.failing() else 0
@@ -274,4 +278,8 @@ def verify(
 
 def main() -> None:
     """The console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):  # a message must never crash on a non-UTF-8 terminal
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     app()

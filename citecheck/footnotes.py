@@ -21,7 +21,7 @@ from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
-_DEF_SUPER = re.compile(rf"^[ \t]*({_SUP}{{1,4}})(?![{SUPERSCRIPT_DIGITS}])[ \t]*(?=\S)")
+_DEF_SUPER = re.compile(rf"^[ \t]*({_SUP}{{1,6}})(?![{SUPERSCRIPT_DIGITS}])[ \t]*(?=\S)")
 _DEF_MD = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*")
 _DEF_BRACKET = re.compile(r"^[ \t]*\[(\d{1,4})\][ \t]+(?=\S)")
 _DEF_NUMBERED = re.compile(r"^[ \t]*(\d{1,4})\.[ \t]+(?=\S)")
@@ -31,7 +31,7 @@ _NOTES_HEADING = re.compile(
     re.IGNORECASE,
 )
 
-_MARK_SUPER = re.compile(rf"{_SUP}{{1,4}}")
+_MARK_SUPER = re.compile(rf"{_SUP}{{1,6}}")
 _MARK_CARET_LIST = re.compile(r"\^\{(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\}")
 _MARK_CARET = re.compile(r"(?<!\[)\^(\d{1,4})\b")
 _MARK_MD = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)")
@@ -335,7 +335,8 @@ def integrity(
             first.line,
             "no footnote markers found in the body (were superscripts lost in copying?)",
         )
-    for number in range(1, top + 1):
+    numbered = [n for n in defined if n not in named]
+    for number in range(min(numbered, default=1), top + 1):  # an excerpt may start at footnote 40
         if number not in defined and number not in referenced:
             line = next((n.line for n in notes if n.number > number), 1)
             yield Problem(

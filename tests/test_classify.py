@@ -50,6 +50,9 @@ def page(
         # an article *about* a 404 error is not an error page when its title says something else
         (page(200, b"<title>Why the 404 page matters for archives | Blog</title>"), Status.OK),
         (page(200, b"<title>404 | News</title>"), Status.SOFT_404),
+        (page(200, b"<title>Source 404</title>"), Status.OK),  # a title that merely ends in a number
+        (page(200, b"<title>Route 404 closes for repairs</title>"), Status.OK),
+        (page(200, b"<title>Oops! 404</title>"), Status.SOFT_404),
         (page(200, b"<title>News - Error 404</title>"), Status.SOFT_404),
     ],
 )

@@ -234,3 +234,9 @@ def test_problem_kinds_are_the_contract_strings(kind: ProblemKind) -> None:
         "duplicate-footnote",
         "out-of-order",
     }
+
+
+def test_five_digit_footnotes_and_excerpts_that_start_late() -> None:
+    text = "Body.⁹⁹⁹⁹ More.¹⁰⁰⁰⁰\n\n⁹⁹⁹⁹ See https://example.org/a.\n\n¹⁰⁰⁰⁰ See https://example.org/b.\n"
+    assert numbers(text) == [9999, 10000]
+    assert parse(text).problems == ()  # no "numbering skips 1..9998" for an excerpt

@@ -44,9 +44,19 @@ def decode_text(data: bytes, name: str) -> str:
         return _check_text(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
-    guess = from_bytes(data[:65536]).best()
-    hint = f" (it looks like {guess.encoding})" if guess is not None else ""
+    hint = f" (it looks like {_likely_encoding(data)})"
     raise InputError(f"{name}: not UTF-8 text{hint}; convert it to UTF-8, e.g. with iconv")
+
+
+def _likely_encoding(data: bytes) -> str:
+    """A name for the encoding to tell the user: most non-UTF-8 text in the wild is Windows-1252."""
+    sample = data[:65536]
+    try:
+        sample.decode("cp1252")
+        return "Windows-1252 or Latin-1"
+    except UnicodeDecodeError:
+        guess = from_bytes(sample).best()
+        return guess.encoding if guess is not None else "an unknown 8-bit encoding"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
