@@ -14,22 +14,22 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from citecheck import __version__
-from citecheck.check import CheckOptions
 from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
 from citecheck.ingest import read_document
 from citecheck.models import LinkCheck
-from citecheck.net import DEFAULT_USER_AGENT, NetOptions
 from citecheck.report import Results
+from citecheck.version import DEFAULT_USER_AGENT
+
+if TYPE_CHECKING:
+    from citecheck.session import Progress
 from citecheck.report import json as json_report
-from citecheck.report import text as text_report
-from citecheck.session import Progress, Settings, run_verify
 from citecheck.verdict import Policy
 
 EXAMPLES = """Examples:
@@ -106,6 +106,13 @@ def _emit(text: str, output: Path | None, *, utf8: bool = False) -> None:
     sys.stdout.buffer.flush()
 
 
+def _text(results: Results, output: Path | None) -> str:
+    """The terminal report (rich is imported only when a person will read it)."""
+    from citecheck.report import text as text_report
+
+    return text_report.render(results, color=_color_for(output), width=_width(output))
+
+
 def _color_for(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -148,8 +155,7 @@ def extract(
         if format is ExtractFormat.json:
             _emit(json_report.render(results), output, utf8=True)
         else:
-            color = _color_for(output)
-            _emit(text_report.render(results, color=color, width=_width(output)), output)
+            _emit(_text(results, output), output)
         return 0
 
     _guarded(body)
@@ -162,6 +168,8 @@ class VerifyFormat(StrEnum):
 
 def _progress(enabled: bool) -> tuple[Progress, Callable[[], None]]:
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    from citecheck.session import Progress
+
     if not enabled:
         return Progress(), lambda: None
     from rich.console import Console
@@ -246,6 +254,10 @@ def verify(
         checks: dict[str, LinkCheck] = {}
         detail = "not checked (--offline)"
         if not offline:
+            from citecheck.check import CheckOptions
+            from citecheck.net import NetOptions
+            from citecheck.session import Settings, run_verify
+
             settings = Settings(
                 net=NetOptions(
                     timeout=timeout,
@@ -270,7 +282,7 @@ def verify(
         if format is VerifyFormat.json:
             _emit(json_report.render(results), output, utf8=True)
         else:
-            _emit(text_report.render(results, color=_color_for(output), width=_width(output)), output)
+            _emit(_text(results, output), output)
         return 1 if results.failing() else 0
 
     _guarded(body)

@@ -21,10 +21,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from citecheck import __version__
+from citecheck.version import DEFAULT_USER_AGENT
 
-PROJECT_URL = "https://github.com/citecheck/citecheck"
-DEFAULT_USER_AGENT = f"citecheck/{__version__} (+{PROJECT_URL}; citation checker)"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"
 
 

@@ -425,7 +425,9 @@ def expected_problems(defs: list[int], marks: list[int]) -> set[tuple[ProblemKin
         out |= {(ProblemKind.UNREFERENCED_FOOTNOTE, d) for d in defined if d not in referenced}
     elif defined:
         out.add((ProblemKind.UNREFERENCED_FOOTNOTE, None))
-    out |= {(ProblemKind.MISSING_FOOTNOTE, k) for k in range(1, top + 1) if k not in defined + referenced}
+    # numbering gaps count from the first footnote defined: an excerpt may start at footnote 40
+    first = min(defined, default=1)
+    out |= {(ProblemKind.MISSING_FOOTNOTE, k) for k in range(first, top + 1) if k not in defined + referenced}
     return out
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 from citecheck.errors import InputError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -55,6 +53,8 @@ def _likely_encoding(data: bytes) -> str:
         sample.decode("cp1252")
         return "Windows-1252 or Latin-1"
     except UnicodeDecodeError:
+        from charset_normalizer import from_bytes  # only when refusing a file: it is slow to import
+
         guess = from_bytes(sample).best()
         return guess.encoding if guess is not None else "an unknown 8-bit encoding"
 
