@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,9 +24,8 @@ from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
 from citecheck.ingest import read_document
-from citecheck.models import LinkCheck
 from citecheck.report import Results
-from citecheck.version import DEFAULT_USER_AGENT
+from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
 
 if TYPE_CHECKING:
     from citecheck.session import Progress
@@ -184,12 +184,12 @@ def _progress(enabled: bool) -> tuple[Progress, Callable[[], None]]:
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("links", total=0)
+    task = bar.add_task("links and archive lookups", total=0)
     bar.start()
     return (
         Progress(
             add=lambda n: bar.update(task, total=(bar.tasks[0].total or 0) + n),
-            done=lambda url, check: bar.advance(task),
+            done=lambda what: bar.advance(task),
         ),
         bar.stop,
     )
@@ -224,6 +224,95 @@ UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="The User-Agent 
 VerifyFormatOpt = Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")]
 
 
+WaybackOpt = Annotated[
+    str,
+    typer.Option(
+        "--wayback-url",
+        envvar="CITECHECK_WAYBACK_URL",
+        help="The Wayback-compatible archive to ask (for a self-hosted one).",
+    ),
+]
+SaveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--save",
+        help="Request Save Page Now captures for links with none (IA_ACCESS_KEY/IA_SECRET_KEY if set).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The options that shape a run (shared by verify and appendix)."""
+
+    paths: list[str]
+    input_format: str | None
+    policy: Policy
+    offline: bool
+    archive: bool
+    wayback_url: str
+    save: bool
+    cache: bool
+    cache_max_age: float
+    timeout: float
+    max_concurrency: int
+    max_per_host: int
+    min_interval: float
+    retries: int
+    user_agent: str
+
+
+def _run(options: _Run) -> Results:
+    """Read, extract, check live and in the archive (unless offline): everything a report shows."""
+    if options.paths.count("-") > 1:
+        raise InputError("standard input (-) can be read only once")
+    extractions = [run_extract(read_document(p, options.input_format)) for p in options.paths]
+    checked_at = dt.datetime.now(dt.UTC)
+    if options.offline:
+        return Results(extractions, checked_at, {}, {}, options.policy, "not checked (--offline)")
+    from citecheck.archive import ArchiveOptions
+    from citecheck.check import CheckOptions
+    from citecheck.net import NetOptions
+    from citecheck.session import Settings, run_verify
+
+    archive = ArchiveOptions(
+        base_url=options.wayback_url,
+        access_key=os.environ.get("IA_ACCESS_KEY") or None,
+        secret_key=os.environ.get("IA_SECRET_KEY") or None,
+    )
+    settings = Settings(
+        net=NetOptions(
+            timeout=options.timeout,
+            max_concurrency=options.max_concurrency,
+            max_per_host=options.max_per_host,
+            min_interval=options.min_interval,
+            user_agent=options.user_agent,
+        ),
+        check=CheckOptions(retries=options.retries),
+        archive=archive if options.archive else None,
+        save=options.save and options.archive,
+        use_cache=options.cache,
+        cache_max_age=dt.timedelta(hours=options.cache_max_age),
+    )
+    progress, stop = _progress(sys.stderr.isatty())
+    try:
+        run = asyncio.run(run_verify(extractions, settings, progress))
+    finally:
+        stop()
+    for warning in run.warnings:
+        typer.echo(f"citecheck: warning: {warning}", err=True)
+    return Results(
+        run.extractions,
+        checked_at,
+        run.checks,
+        run.archives,
+        options.policy,
+        saves=run.saves,
+        archive_requests=run.archive_requests,
+        archive_looked_up=options.archive,
+    )
+
+
 @app.command(epilog=EXAMPLES)
 def verify(
     paths: PathsArg,
@@ -233,6 +322,8 @@ def verify(
     fail_on: FailOnOpt = None,
     offline: OfflineOpt = False,
     no_archive: NoArchiveOpt = False,
+    wayback_url: WaybackOpt = WAYBACK,
+    save: SaveOpt = False,
     no_cache: NoCacheOpt = False,
     cache_max_age: CacheAgeOpt = 24.0,
     timeout: TimeoutOpt = 20.0,
@@ -242,48 +333,92 @@ def verify(
     retries: RetriesOpt = 2,
     user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
 ) -> None:
-    """Check every cited link live, confirm repairs, and say precisely what was found."""
+    """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
     def body() -> int:
-        if paths.count("-") > 1:
-            raise InputError("standard input (-) can be read only once")
-        policy = Policy.parse(fail_on)
-        docs = [read_document(p, input_format) for p in paths]
-        extractions = [run_extract(d) for d in docs]
-        checked_at = dt.datetime.now(dt.UTC)
-        checks: dict[str, LinkCheck] = {}
-        detail = "not checked (--offline)"
-        if not offline:
-            from citecheck.check import CheckOptions
-            from citecheck.net import NetOptions
-            from citecheck.session import Settings, run_verify
-
-            settings = Settings(
-                net=NetOptions(
-                    timeout=timeout,
-                    max_concurrency=max_concurrency,
-                    max_per_host=max_per_host,
-                    min_interval=min_interval,
-                    user_agent=user_agent,
-                ),
-                check=CheckOptions(retries=retries),
-                use_cache=not no_cache,
-                cache_max_age=dt.timedelta(hours=cache_max_age),
+        results = _run(
+            _Run(
+                paths,
+                input_format,
+                Policy.parse(fail_on),
+                offline,
+                not no_archive,
+                wayback_url,
+                save,
+                not no_cache,
+                cache_max_age,
+                timeout,
+                max_concurrency,
+                max_per_host,
+                min_interval,
+                retries,
+                user_agent,
             )
-            progress, stop = _progress(sys.stderr.isatty())
-            try:
-                run = asyncio.run(run_verify(extractions, settings, progress))
-            finally:
-                stop()
-            for warning in run.warnings:
-                typer.echo(f"citecheck: warning: {warning}", err=True)
-            extractions, checks = run.extractions, run.checks
-        results = Results(extractions, checked_at, checks, {}, policy, detail)
+        )
         if format is VerifyFormat.json:
             _emit(json_report.render(results), output, utf8=True)
         else:
             _emit(_text(results, output), output)
         return 1 if results.failing() else 0
+
+    _guarded(body)
+
+
+class AppendixFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+AppendixFormatOpt = Annotated[AppendixFormat, typer.Option("--format", "-f", help="Appendix format.")]
+
+
+@app.command(epilog=EXAMPLES)
+def appendix(
+    paths: PathsArg,
+    format: AppendixFormatOpt = AppendixFormat.markdown,
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = None,
+    wayback_url: WaybackOpt = WAYBACK,
+    save: SaveOpt = False,
+    no_cache: NoCacheOpt = False,
+    cache_max_age: CacheAgeOpt = 24.0,
+    timeout: TimeoutOpt = 20.0,
+    max_concurrency: ConcurrencyOpt = 128,
+    max_per_host: PerHostOpt = 4,
+    min_interval: IntervalOpt = 0.05,
+    retries: RetriesOpt = 2,
+    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+) -> None:
+    """An "Archived sources" appendix for publication: every cited URL with its archived copy."""
+
+    def body() -> int:
+        from citecheck.report import appendix as appendix_report
+
+        results = _run(
+            _Run(
+                paths,
+                input_format,
+                Policy(),
+                False,
+                True,
+                wayback_url,
+                save,
+                not no_cache,
+                cache_max_age,
+                timeout,
+                max_concurrency,
+                max_per_host,
+                min_interval,
+                retries,
+                user_agent,
+            )
+        )
+        _emit(
+            appendix_report.render(results, format.value), output, utf8=format is not AppendixFormat.markdown
+        )
+        return 0
 
     _guarded(body)
 

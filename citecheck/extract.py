@@ -6,6 +6,7 @@ writes intact elsewhere. So links are found first, then repaired in a second pas
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,7 +49,21 @@ def extract(doc: Document) -> Extraction:
         accessed = links[0].accessed if links else cited_date(text)
         result.append(Footnote(draft.number, draft.line, text, accessed, links))
     unnumbered = tuple(link(u, body_flow) for u in body_found)
-    return Extraction(doc.path, tuple(result), unnumbered, notes.problems)
+    return Extraction(doc.path, tuple(result), unnumbered, notes.problems, _document_date(notes, result))
+
+
+def _document_date(notes: footnotes.Notes, found: Sequence[Footnote]) -> dt.date | None:
+    """The document's own date (a date among its first body lines), else its newest citation date."""
+    head = (
+        " ".join(line for number, line in notes.body if number <= notes.body[0][0] + 20) if notes.body else ""
+    )
+    own = cited_date(head)
+    if own is not None:
+        return own
+    cited = [link.accessed for fn in found for link in fn.links if link.accessed] + [
+        fn.accessed for fn in found if fn.accessed
+    ]
+    return max(cited, default=None)
 
 
 def _prose(flow: Flow, found: Sequence[FoundURL]) -> str:

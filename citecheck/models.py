@@ -122,6 +122,9 @@ class Extraction:
     footnotes: tuple[Footnote, ...]
     unnumbered_links: tuple[Link, ...]
     problems: tuple[Problem, ...]
+    date: dt.date | None = None
+    """The date the document implies (its own date line, else its newest citation): the date
+    an undated citation's archived copy is chosen by."""
 
     def links(self) -> tuple[Link, ...]:
         """Every link of the document, footnoted first, in document order within each group."""
@@ -144,3 +147,14 @@ class Snapshot:
 
     url: str
     timestamp: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What a Save Page Now request for a URL came to: `status` is success, error, rate-limited or timeout."""
+
+    url: str
+    status: str
+    detail: str
+    job_id: str | None = None
+    snapshot: Snapshot | None = None

@@ -127,6 +127,12 @@ class Client:
         host = self._host(host_key(url))
         host.paused_until = max(host.paused_until, self.clock() + seconds)
 
+    async def post_form(
+        self, url: str, form: Mapping[str, str], headers: Mapping[str, str] | None = None
+    ) -> Response | Failure:
+        """A form POST, as polite as any request."""
+        return await self.request("POST", url, headers=headers, form=form)
+
     def _client(self, url: str) -> httpx.AsyncClient:
         parts = urlsplit(url)
         key = (parts.scheme, parts.netloc.lower())
@@ -149,7 +155,13 @@ class Client:
         return self._clients[key]
 
     async def request(
-        self, method: str, url: str, *, body: bool = True, headers: Mapping[str, str] | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bool = True,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> Response | Failure:
         """One request, politely: per-host limit and pacing, global limit, total deadline, capped body."""
         try:
@@ -165,7 +177,7 @@ class Client:
                 self.requests_sent += 1
                 try:
                     async with asyncio.timeout(self.options.timeout):
-                        return await self._send(client, method, url, body, headers)
+                        return await self._send(client, method, url, body, headers, form)
                 except TimeoutError:
                     return Failure(url, "timeout", f"no complete answer within {self.options.timeout:g} s")
                 except httpx.HTTPError as err:
@@ -174,9 +186,15 @@ class Client:
                     return _failure(url, err)
 
     async def _send(
-        self, client: httpx.AsyncClient, method: str, url: str, body: bool, headers: Mapping[str, str] | None
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        url: str,
+        body: bool,
+        headers: Mapping[str, str] | None,
+        form: Mapping[str, str] | None = None,
     ) -> Response:
-        request = client.build_request(method, url, headers=headers)
+        request = client.build_request(method, url, headers=headers, data=form)
         response = await client.send(request, stream=True)
         try:
             data = bytearray()

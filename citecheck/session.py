@@ -1,25 +1,38 @@
-"""One `verify` run at the I/O edge: the client, the cache and the checker, put together. I/O.
+"""One `verify` run at the I/O edge: the client, the cache, the checker and the archive. I/O.
 
-Pure stages (extract, verify's decisions, reports) stay pure; this module owns the resources
-they need for a run and closes them. Successes come from the cache when fresh and go back into it;
-errors are never cached, so they are always checked again.
+Pure stages (extract, verify's decisions, reports) stay pure; this module owns the resources a run
+needs and closes them. Archive lookups start with the live checks and run alongside them, so a
+letter's time is not the sum of both. Successes and found captures go into the cache; errors are
+never cached, and "no capture" is kept for a day only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
 from citecheck.errors import NoNetworkError
-from citecheck.models import Extraction, LinkCheck, Status
-from citecheck.net import Client, NetOptions, host_key
-from citecheck.verify import first_pass, verify
+from citecheck.models import Extraction, Link, LinkCheck, SaveResult, Snapshot, Status
+from citecheck.net import Client, Failure, NetOptions, host_key
+from citecheck.verify import (
+    apply,
+    archive_candidates,
+    confirmed_by_archive,
+    first_pass,
+    needs_archive_proof,
+    replace_links,
+    verify,
+)
 
 CACHED_STATUSES = frozenset({Status.OK, Status.REDIRECTED})
+NO_CAPTURE_MAX_AGE = dt.timedelta(days=1)
+ArchiveKey = tuple[str, dt.date | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +41,8 @@ class Settings:
 
     net: NetOptions = field(default_factory=NetOptions)
     check: CheckOptions = field(default_factory=CheckOptions)
+    archive: ArchiveOptions | None = field(default_factory=ArchiveOptions)
+    save: bool = False
     use_cache: bool = True
     cache_dir: Path | None = None
     cache_max_age: dt.timedelta = dt.timedelta(days=1)
@@ -35,16 +50,19 @@ class Settings:
 
 @dataclass
 class Progress:
-    """Callbacks for a progress display: more work announced, one URL done."""
+    """Callbacks for a progress display: more work announced, one piece of it done."""
 
     add: Callable[[int], None] = lambda n: None
-    done: Callable[[str, LinkCheck], None] = lambda url, check: None
+    done: Callable[[str], None] = lambda what: None
 
 
 @dataclass
 class RunResult:
     extractions: list[Extraction]
     checks: dict[str, LinkCheck]
+    archives: dict[ArchiveKey, Snapshot | None]
+    saves: dict[str, SaveResult]
+    archive_requests: dict[str, int]
     warnings: list[str]
     requests: int
 
@@ -73,49 +91,179 @@ def _from_cache(value: dict[str, object]) -> LinkCheck | None:
         return None
 
 
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+class _Lookups:
+    """Archive lookups for (URL, cited date) pairs, each started once, through the cache."""
+
+    def __init__(self, wayback: Wayback, cache: ResultCache | None, progress: Progress) -> None:
+        self.wayback, self.cache, self.progress = wayback, cache, progress
+        self.tasks: dict[ArchiveKey, asyncio.Task[Snapshot | Failure | None]] = {}
+
+    def start(self, url: str, accessed: dt.date | None, fallback: dt.date | None) -> None:
+        key = (url, accessed)
+        if key not in self.tasks and _is_web(url):
+            self.progress.add(1)
+            self.tasks[key] = asyncio.ensure_future(self._one(url, accessed or fallback))
+
+    async def get(
+        self, url: str, accessed: dt.date | None, fallback: dt.date | None
+    ) -> Snapshot | Failure | None:
+        self.start(url, accessed, fallback)
+        return await self.tasks[(url, accessed)] if (url, accessed) in self.tasks else None
+
+    async def _one(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
+        key = f"{when.isoformat() if when else '-'} {url}"
+        if self.cache is not None:
+            hit = self.cache.get_many("archive", [key]).get(key)
+            if isinstance(hit, dict):
+                self.progress.done(url)
+                if hit.get("none"):
+                    return None
+                return Snapshot(str(hit["url"]), parse_timestamp(str(hit["timestamp"])))
+        found = await self.wayback.best(url, when)
+        if self.cache is not None and not isinstance(found, Failure):
+            if found is None:
+                self.cache.put_many("archive", {key: {"none": True}}, NO_CAPTURE_MAX_AGE)
+            else:
+                stamp = found.timestamp.strftime("%Y%m%d%H%M%S")
+                self.cache.put_many("archive", {key: {"url": found.url, "timestamp": stamp}}, None)
+        self.progress.done(url)
+        return found
+
+    async def results(self) -> tuple[dict[ArchiveKey, Snapshot | None], int]:
+        """Every lookup's snapshot (None when none, or when the lookup failed) and the failures."""
+        done = dict(zip(self.tasks, await asyncio.gather(*self.tasks.values()), strict=True))
+        failed = sum(1 for v in done.values() if isinstance(v, Failure))
+        return {k: (None if isinstance(v, Failure) else v) for k, v in done.items()}, failed
+
+
 async def run_verify(
     extractions: Sequence[Extraction], settings: Settings, progress: Progress | None = None
 ) -> RunResult:
-    """Check every link of the extractions live, with the cache, and resolve repairs."""
+    """Check every link of the extractions live and in the archive, with the cache; settle repairs."""
     progress = progress or Progress()
     cache: ResultCache | None = open_cache(settings.cache_dir) if settings.use_cache else None
     warnings: list[str] = []
-    async with Client(settings.net) as client:
-        checker = Checker(client, settings.check)
+    try:
+        async with Client(settings.net) as client:
+            checker = Checker(client, settings.check)
+            wayback = Wayback(client, settings.archive) if settings.archive is not None else None
+            lookups = _Lookups(wayback, cache, progress) if wayback is not None else None
 
-        async def check_many(urls: list[str]) -> dict[str, LinkCheck]:
-            found: dict[str, LinkCheck] = {}
-            if cache is not None:
-                for url, value in cache.get_many("check", urls).items():
-                    if (hit := _from_cache(value)) is not None:
-                        found[url] = hit
-            todo = [u for u in urls if u not in found]
-            progress.add(len(urls))
-            for url, hit in found.items():
-                progress.done(url, hit)
-            fresh = await checker.check_many(todo, progress.done)
-            if cache is not None:
-                good = {u: _to_cache(c) for u, c in fresh.items() if c.status in CACHED_STATUSES}
-                cache.put_many("check", good, settings.cache_max_age)
-                cache.forget("check", [u for u, c in fresh.items() if c.status not in CACHED_STATUSES])
-            return found | fresh
+            async def check_many(urls: list[str]) -> dict[str, LinkCheck]:
+                return await _check_many(urls, checker, cache, settings, progress)
 
-        try:
+            if lookups is not None:
+                for e in extractions:
+                    for link in e.links():
+                        lookups.start(link.url, link.accessed, e.date)
             resolved, checks = await verify(extractions, check_many)
-        finally:
-            if cache is not None:
-                warnings += cache.warnings
-                cache.close()
-        _refuse_if_offline(first_pass(link for e in extractions for link in e.links()), checker)
-        return RunResult(resolved, checks, warnings, client.requests_sent)
+            if lookups is not None and wayback is not None:
+                await asyncio.gather(*lookups.tasks.values())
+            _refuse_if_offline(first_pass(lk for e in extractions for lk in e.links()), checker, wayback)
+
+            archives: dict[ArchiveKey, Snapshot | None] = {}
+            saves: dict[str, SaveResult] = {}
+            if lookups is not None and wayback is not None:
+                resolved = [await _prove_by_archive(e, wayback, lookups) for e in resolved]
+                new = [
+                    lk.url for e in resolved for lk in e.links() if lk.url not in checks and _is_web(lk.url)
+                ]
+                if new:
+                    checks.update(await check_many(new))
+                    resolved = [apply(e, checks) for e in resolved]
+                for e in resolved:
+                    for link in e.links():
+                        lookups.start(link.url, link.accessed, e.date)
+                archives, failed = await lookups.results()
+                if failed:
+                    warnings.append(
+                        f"{failed} archive lookup(s) could not be completed (see the archive budgets)"
+                    )
+                if settings.save:
+                    saves = await _save_missing(resolved, archives, wayback)
+            return RunResult(
+                resolved,
+                checks,
+                archives,
+                saves,
+                dict(wayback.requests) if wayback else {},
+                warnings,
+                client.requests_sent,
+            )
+    finally:
+        if cache is not None:
+            warnings += cache.warnings
+            cache.close()
 
 
-def _refuse_if_offline(urls: list[str], checker: Checker) -> None:
-    """No network at all: every host we tried failed below HTTP. Say so rather than call links dead."""
-    tried = [u for u in urls if u.lower().startswith(("http://", "https://"))]
+async def _check_many(
+    urls: list[str], checker: Checker, cache: ResultCache | None, settings: Settings, progress: Progress
+) -> dict[str, LinkCheck]:
+    found: dict[str, LinkCheck] = {}
+    if cache is not None:
+        for url, value in cache.get_many("check", urls).items():
+            if (hit := _from_cache(value)) is not None:
+                found[url] = hit
+    todo = [u for u in urls if u not in found]
+    progress.add(len(urls))
+    for url in found:
+        progress.done(url)
+    fresh = await checker.check_many(todo, lambda url, check: progress.done(url))
+    if cache is not None:
+        good = {u: _to_cache(c) for u, c in fresh.items() if c.status in CACHED_STATUSES}
+        cache.put_many("check", good, settings.cache_max_age)
+        cache.forget("check", [u for u, c in fresh.items() if c.status not in CACHED_STATUSES])
+    return found | fresh
+
+
+async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _Lookups) -> Extraction:
+    """Repairs the live web could not confirm, confirmed (or not) by the archive."""
+
+    async def prove(link: Link) -> Link | None:
+        for candidate in archive_candidates(link):
+            if isinstance(await lookups.get(candidate, link.accessed, extraction.date), Snapshot):
+                return confirmed_by_archive(link, candidate)
+        spelled = await wayback.archived_spelling(link.written, archive_candidates(link))
+        return confirmed_by_archive(link, spelled) if isinstance(spelled, str) else None
+
+    links = extraction.links()
+    todo = [i for i, link in enumerate(links) if needs_archive_proof(link)]
+    proven = await asyncio.gather(*(prove(links[i]) for i in todo))
+    return replace_links(extraction, {i: p for i, p in zip(todo, proven, strict=True) if p is not None})
+
+
+async def _save_missing(
+    extractions: Sequence[Extraction], archives: dict[ArchiveKey, Snapshot | None], wayback: Wayback
+) -> dict[str, SaveResult]:
+    """Ask Save Page Now for every cited URL the archive does not hold, within the capture budget."""
+    missing = list(
+        dict.fromkeys(
+            link.url
+            for e in extractions
+            for link in e.links()
+            if _is_web(link.url) and archives.get((link.url, link.accessed)) is None
+        )
+    )
+    outcomes = dict(zip(missing, await asyncio.gather(*(wayback.save(u) for u in missing)), strict=True))
+    for (url, accessed), snap in list(archives.items()):
+        outcome = outcomes.get(url)
+        if snap is None and outcome is not None and outcome.snapshot is not None:
+            archives[(url, accessed)] = outcome.snapshot
+    return outcomes
+
+
+def _refuse_if_offline(urls: list[str], checker: Checker, wayback: Wayback | None) -> None:
+    """No network at all: every host we tried failed below HTTP (the archive too, if we asked it).
+    Say so rather than call links dead."""
+    tried = [u for u in urls if _is_web(u)]
     failed = [checker.failures[u] for u in tried if u in checker.failures]
     answered = [u for u in tried if u not in checker.failures]
-    if failed and not answered and all(f.network_level for f in failed):
+    archive_answered = wayback is not None and wayback.answered > 0
+    if failed and not answered and not archive_answered and all(f.network_level for f in failed):
         hosts = {host_key(f.url) for f in failed}
         raise NoNetworkError(
             f"no network: none of the {len(hosts)} host{'s' if len(hosts) != 1 else ''} could be reached "

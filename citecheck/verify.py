@@ -91,3 +91,38 @@ async def verify(
     if more:
         checks.update(await check_many(more))
     return [apply(e, checks) for e in extractions], checks
+
+
+def needs_archive_proof(link: Link) -> bool:
+    """A repair the live web did not confirm (dead, blocked, unreachable) and the document did not either."""
+    return link.repair is not None and link.repair.confirmed_by is None
+
+
+def archive_candidates(link: Link) -> tuple[str, ...]:
+    """The spellings to look up in the archive for an unconfirmed repair (bounded, best first)."""
+    return link.repair.candidates[:MAX_LIVE_CANDIDATES] if link.repair else ()
+
+
+def confirmed_by_archive(link: Link, url: str) -> Link:
+    """The link once the archive shows which spelling existed."""
+    repair = link.repair or Repair("line-wrap", (), ())
+    edits = repair.edits if url in repair.candidates else (*repair.edits, f"the archive holds it as {url}")
+    proven = Repair(
+        repair.kind, (url, *[c for c in repair.candidates if c != url]), edits, Confirmation.ARCHIVE
+    )
+    return dataclasses.replace(link, url=url, repair=proven)
+
+
+def replace_links(extraction: Extraction, new: Mapping[int, Link]) -> Extraction:
+    """An extraction with some links (by their position in `extraction.links()`) replaced."""
+    position = iter(range(len(extraction.links())))
+
+    def pick(link: Link) -> Link:
+        return new.get(next(position), link)
+
+    footnotes = tuple(
+        Footnote(fn.number, fn.line, fn.text, fn.accessed, tuple(pick(lk) for lk in fn.links))
+        for fn in extraction.footnotes
+    )
+    unnumbered = tuple(pick(lk) for lk in extraction.unnumbered_links)
+    return dataclasses.replace(extraction, footnotes=footnotes, unnumbered_links=unnumbered)

@@ -4,3 +4,4 @@ from citecheck import __version__
 
 PROJECT_URL = "https://github.com/citecheck/citecheck"
 DEFAULT_USER_AGENT = f"citecheck/{__version__} (+{PROJECT_URL}; citation checker)"
+WAYBACK = "https://web.archive.org"

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from webserver import proxy_server_fixture, web_server_fixture
 
 __all__ = ["proxy_server_fixture", "web_server_fixture"]
+
+
+_LOOPBACK_NAMES = ("localhost", "127.", "::1")
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the internet: in this process, only loopback names resolve (a made-up or
+    real public name fails as an unknown host would), and the archive defaults to a closed port."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if not name.startswith(_LOOPBACK_NAMES):
+            raise socket.gaierror(
+                socket.EAI_NONAME, "Name or service not known (tests resolve loopback only)"
+            )
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    monkeypatch.setenv("CITECHECK_WAYBACK_URL", "http://127.0.0.1:9")
 
 
 @pytest.fixture(autouse=True)

@@ -147,7 +147,7 @@ def through_letter_web(letter_web: LetterWeb, monkeypatch: pytest.MonkeyPatch) -
 
 def verify_letter(settings: Settings | None = None) -> RunResult:
     extraction = extract(read_document(str(LETTER)))
-    return asyncio.run(run_verify([extraction], settings or Settings(use_cache=False)))
+    return asyncio.run(run_verify([extraction], settings or Settings(use_cache=False, archive=None)))
 
 
 def test_letter_on_a_local_web(through_letter_web: LetterWeb) -> None:
@@ -165,14 +165,14 @@ def test_letter_on_a_local_web(through_letter_web: LetterWeb) -> None:
 
 
 def test_letter_polite_per_host(through_letter_web: LetterWeb) -> None:
-    verify_letter(Settings(net=NetOptions(max_per_host=2), use_cache=False))
+    verify_letter(Settings(net=NetOptions(max_per_host=2), use_cache=False, archive=None))
     assert max(through_letter_web.web.max_in_flight_by_host.values()) <= 2
 
 
 def test_second_run_is_served_from_the_cache_but_errors_are_rechecked(
     through_letter_web: LetterWeb, tmp_path: Path
 ) -> None:
-    settings = Settings(use_cache=True, cache_dir=tmp_path / "c")
+    settings = Settings(use_cache=True, cache_dir=tmp_path / "c", archive=None)
     first = verify_letter(settings)
     web = through_letter_web.web
     web.wait_idle()
@@ -217,7 +217,7 @@ def run_cli(
 
 def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWeb, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    done = run_cli("verify", "--no-cache", "--format", "json", "--output", str(out), str(LETTER))
+    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", "--output", str(out), str(LETTER))
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
     report = json.loads(out.read_text())
@@ -230,7 +230,7 @@ def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWe
 
 
 def test_cli_fail_on_none_exits_0(through_letter_web: LetterWeb) -> None:
-    done = run_cli("verify", "--no-cache", "--fail-on", "none", "--format", "json", str(LETTER))
+    done = run_cli("verify", "--no-archive", "--no-cache", "--fail-on", "none", "--format", "json", str(LETTER))
     assert done.returncode == 0, done.stderr
 
 
@@ -249,7 +249,7 @@ def small_site(web_server: WebServer, tmp_path: Path) -> Path:
 
 
 def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> None:
-    done = run_cli("verify", "--no-cache", "--format", "json", str(small_site))
+    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", str(small_site))
     assert done.returncode == 1  # the document still needs fixing: wrapped fails by default
     links = [lk for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]]
     assert links[0]["repair"]["confirmed_by"] == "live"
@@ -258,12 +258,12 @@ def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> N
 
 
 def test_cli_exit_0_when_nothing_fails(small_site: Path) -> None:
-    done = run_cli("verify", "--no-cache", "--fail-on", "dead,broken", "--format", "json", str(small_site))
+    done = run_cli("verify", "--no-archive", "--no-cache", "--fail-on", "dead,broken", "--format", "json", str(small_site))
     assert done.returncode == 0, done.stderr
 
 
 def test_cli_offline_sends_nothing(small_site: Path, web_server: WebServer) -> None:
-    done = run_cli("verify", "--offline", "--format", "json", str(small_site))
+    done = run_cli("verify", "--no-archive", "--offline", "--format", "json", str(small_site))
     assert done.returncode == 1  # wrapped still fails offline
     assert {
         lk["status"] for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]
@@ -272,7 +272,7 @@ def test_cli_offline_sends_nothing(small_site: Path, web_server: WebServer) -> N
 
 
 def test_cli_bad_fail_on_is_a_usage_error(small_site: Path) -> None:
-    done = run_cli("verify", "--fail-on", "dead,nonsense", str(small_site))
+    done = run_cli("verify", "--no-archive", "--fail-on", "dead,nonsense", str(small_site))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "nonsense" in done.stderr
 
@@ -280,7 +280,7 @@ def test_cli_bad_fail_on_is_a_usage_error(small_site: Path) -> None:
 def test_cli_no_network_exits_2_without_calling_links_dead(tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
     doc.write_text("A.¹ B.²\n\n¹ https://one.invalid/a\n\n² https://two.invalid/b\n", encoding="utf-8")
-    done = run_cli("verify", "--no-cache", str(doc))
+    done = run_cli("verify", "--no-archive", "--no-cache", str(doc))
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("citecheck: error: no network") and done.stderr.count("\n") == 1
@@ -292,7 +292,7 @@ def test_a_dead_host_among_live_ones_is_dead(web_server: WebServer, tmp_path: Pa
     doc.write_text(
         f"A.¹ B.²\n\n¹ {web_server.url('/fine')}\n\n² https://gone-host.invalid/b\n", encoding="utf-8"
     )
-    done = run_cli("verify", "--no-cache", "--format", "json", str(doc))
+    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", str(doc))
     statuses = [
         lk["status"] for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]
     ]

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from citecheck.models import Extraction, Link, LinkCheck, Snapshot, Status
+from citecheck.models import Extraction, Link, LinkCheck, SaveResult, Snapshot, Status
 from citecheck.verdict import Policy, Verdict
 
 UNCHECKED = LinkCheck(Status.UNCHECKED, detail="not checked")
@@ -23,9 +23,12 @@ class Results:
     extractions: Sequence[Extraction]
     checked_at: dt.datetime
     checks: Mapping[str, LinkCheck] = field(default_factory=dict)
-    archives: Mapping[str, Snapshot | None] = field(default_factory=dict)
+    archives: Mapping[tuple[str, dt.date | None], Snapshot | None] = field(default_factory=dict)
     policy: Policy = field(default_factory=Policy)
     unchecked_detail: str = "not checked"
+    saves: Mapping[str, SaveResult] = field(default_factory=dict)
+    archive_requests: Mapping[str, int] = field(default_factory=dict)
+    archive_looked_up: bool = False
 
     def check(self, link: Link) -> LinkCheck:
         """What checking found for a link's URL (unchecked when it was not checked)."""
@@ -33,7 +36,8 @@ class Results:
         return found if found is not None else LinkCheck(Status.UNCHECKED, detail=self.unchecked_detail)
 
     def archive(self, link: Link) -> Snapshot | None:
-        return self.archives.get(link.url)
+        """The capture chosen for a link (by its URL and the date its citation gives)."""
+        return self.archives.get((link.url, link.accessed))
 
     def verdict(self, link: Link) -> Verdict:
         return self.policy.judge(link, self.check(link))

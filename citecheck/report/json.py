@@ -1,7 +1,8 @@
 """The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
 
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
-`verdict`, `suspects`, and `repair.edits`.
+`verdict`, `suspects`, `save` (a Save Page Now outcome) and `repair.edits`; per document `date`;
+in the summary `archive_requests` (requests made to the archive, by kind).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from citecheck import __version__
-from citecheck.models import Extraction, Footnote, Link, Problem, Snapshot
+from citecheck.models import Extraction, Footnote, Link, Problem, SaveResult, Snapshot
 from citecheck.report import Results
 
 SCHEMA = "citecheck.report/1"
@@ -50,7 +51,14 @@ def link_dict(link: Link, results: Results) -> dict[str, Any]:
         "accessed": _iso(link.accessed),
         "verdict": results.verdict(link).value,
         "suspects": list(link.suspects),
+        "save": _save(results.saves.get(link.url)),
     }
+
+
+def _save(save: SaveResult | None) -> dict[str, Any] | None:
+    if save is None:
+        return None
+    return {"status": save.status, "job_id": save.job_id, "detail": save.detail}
 
 
 def _footnote(fn: Footnote, results: Results) -> dict[str, Any]:
@@ -73,6 +81,7 @@ def _document(e: Extraction, results: Results) -> dict[str, Any]:
         "footnotes": [_footnote(fn, results) for fn in e.footnotes],
         "unnumbered_links": [link_dict(link, results) for link in e.unnumbered_links],
         "problems": [_problem(p) for p in e.problems],
+        "date": _iso(e.date),
     }
 
 
@@ -93,6 +102,7 @@ def report_dict(results: Results) -> dict[str, Any]:
             "wrapped": sum(1 for link in links if link.repair is not None),
             "archived": sum(1 for link in links if results.archive(link) is not None),
             "failing": results.failing(),
+            "archive_requests": dict(sorted(results.archive_requests.items())),
         },
     }
 

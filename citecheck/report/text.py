@@ -73,6 +73,11 @@ def _status_text(link: Link, results: Results) -> Text:
     snap = results.archive(link)
     if snap is not None:
         text.append(f"\narchived {snap.timestamp:%Y-%m-%d}", style="dim")
+    elif results.archive_looked_up:
+        text.append("\nnot archived", style="yellow")
+    save = results.saves.get(link.url)
+    if save is not None:
+        text.append(f"\nsave: {save.status}", style="green" if save.status == "success" else "red")
     return text
 
 
@@ -115,7 +120,7 @@ def summary_line(results: Results) -> str:
     ]
     parts.append(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
     archived = sum(1 for link in links if results.archive(link) is not None)
-    if results.archives:
+    if results.archive_looked_up:
         parts.append(f"{archived} archived")
     parts.append(f"{results.failing()} failing")
     return "; ".join(parts)

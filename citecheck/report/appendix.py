@@ -1,0 +1,212 @@
+"""The "Archived sources" appendix for publication, in Markdown, HTML, CSV or JSON. Pure.
+
+One row per cited URL in footnote order: the footnote, a short citation, the URL as meant, what
+it answers now, and the archived copy with its date; a URL the archive does not hold says so
+plainly. Everything that came from a document or a server is escaped for the format it goes into.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from citecheck.models import Link, Snapshot, Status
+from citecheck.report import Results
+from citecheck.report.sanitize import clean
+
+TITLE = "Archived sources"
+NOT_ARCHIVED = "not archived"
+_SHORT = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    footnote: int | None
+    citation: str
+    url: str
+    status: Status
+    archive: Snapshot | None
+
+
+def citation_text(footnote_text: str, written: str) -> str:
+    """The words of the citation a URL belongs to (those before it, after the previous one)."""
+    at = footnote_text.find(written)
+    if at < 0:
+        return ""
+    start = max(footnote_text.rfind(";", 0, at), footnote_text.rfind(">", 0, max(0, at - 1))) + 1
+    text = footnote_text[start:at]
+    text = re.sub(r"https?://\S+", "", text)
+    text = re.sub(r"^\s*(?:see also|see, e\.g\.,|see|cf\.)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = text.strip(" ,;:<(").strip()
+    return text if len(text) <= _SHORT else text[: _SHORT - 1].rstrip() + "…"
+
+
+def rows(results: Results) -> Iterator[Row]:
+    """The appendix rows, in footnote order, each URL once per footnote."""
+    for e in results.extractions:
+        for fn in e.footnotes:
+            seen: set[str] = set()
+            for link in fn.links:
+                if link.url not in seen:
+                    seen.add(link.url)
+                    yield _row(results, fn.number, citation_text(fn.text, link.written), link)
+        for link in e.unnumbered_links:
+            yield _row(results, None, "", link)
+
+
+def _row(results: Results, number: int | None, citation: str, link: Link) -> Row:
+    return Row(number, clean(citation), clean(link.url), results.check(link).status, results.archive(link))
+
+
+def _date(snap: Snapshot) -> str:
+    return snap.timestamp.strftime("%Y-%m-%d")
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell: no table syntax, no markup, no line breaks."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_link(label: str, url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        return _md(url)
+    target = (
+        url.replace("(", "%28")
+        .replace(")", "%29")
+        .replace(" ", "%20")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
+    return f"[{_md(label)}]({target})"
+
+
+def markdown(results: Results) -> str:
+    lines = [
+        f"## {TITLE}",
+        "",
+        "| Note | Source | URL | Status | Archived copy |",
+        "| ---: | --- | --- | --- | --- |",
+    ]
+    for row in rows(results):
+        if row.archive:
+            archived = _md_link(f"archived {_date(row.archive)}", row.archive.url)
+        else:
+            archived = f"**{NOT_ARCHIVED}**"
+        number = str(row.footnote) if row.footnote is not None else "—"
+        url = _md_link(row.url, row.url)
+        lines.append(f"| {number} | {_md(row.citation)} | {url} | {row.status.value} | {archived} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+_STYLE = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem;
+       color: #1a1a1a; }
+table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.4rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.url { word-break: break-all; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.85rem; }
+.missing { color: #a40000; font-weight: bold; }
+.status { white-space: nowrap; }
+"""
+
+
+def _href(url: str) -> str | None:
+    return html.escape(url, quote=True) if url.lower().startswith(("http://", "https://")) else None
+
+
+def _html_link(label: str, url: str) -> str:
+    href = _href(url)
+    return f'<a href="{href}">{html.escape(label)}</a>' if href else html.escape(label)
+
+
+def html_page(results: Results) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{TITLE}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{TITLE}</h1>",
+        "<table><thead><tr><th>Note</th><th>Source</th><th>URL</th><th>Status</th>"
+        "<th>Archived copy</th></tr></thead><tbody>",
+    ]
+    for row in rows(results):
+        archived = (
+            _html_link(f"archived {_date(row.archive)}", row.archive.url)
+            if row.archive
+            else f'<span class="missing">{NOT_ARCHIVED}</span>'
+        )
+        number = str(row.footnote) if row.footnote is not None else "—"
+        out.append(
+            f"<tr><td>{number}</td><td>{html.escape(row.citation)}</td>"
+            f'<td class="url">{_html_link(row.url, row.url)}</td>'
+            f'<td class="status">{html.escape(row.status.value)}</td><td>{archived}</td></tr>'
+        )
+    out += ["</tbody></table>", "</body></html>", ""]
+    return "\n".join(out)
+
+
+# --- CSV and JSON -----------------------------------------------------------------------------------
+
+
+def _cell(value: str) -> str:
+    """A CSV cell a spreadsheet will not run: leading = + - @ (and tab, CR) are neutralised."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_table(results: Results) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["footnote", "citation", "url", "status", "archived_url", "archived_at"])
+    for row in rows(results):
+        writer.writerow(
+            [
+                row.footnote if row.footnote is not None else "",
+                _cell(row.citation),
+                _cell(row.url),
+                row.status.value,
+                _cell(row.archive.url) if row.archive else NOT_ARCHIVED,
+                _date(row.archive) if row.archive else "",
+            ]
+        )
+    return buf.getvalue()
+
+
+def json_rows(results: Results) -> str:
+    data = {
+        "schema": "citecheck.appendix/1",
+        "title": TITLE,
+        "generated_at": results.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rows": [
+            {
+                "footnote": row.footnote,
+                "citation": row.citation,
+                "url": row.url,
+                "status": row.status.value,
+                "archive": None
+                if row.archive is None
+                else {
+                    "url": row.archive.url,
+                    "timestamp": row.archive.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+            }
+            for row in rows(results)
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(results: Results, fmt: str) -> str:
+    """The appendix in a format: markdown, html, csv or json."""
+    return {"markdown": markdown, "html": html_page, "csv": csv_table, "json": json_rows}[fmt](results)
