@@ -153,8 +153,9 @@ class Wayback:
         self.answered += isinstance(answer, Response)
         return answer
 
-    async def capture_near(self, url: str, ts: str) -> Capture | Failure | None:
-        """The capture nearest `ts` (any status), None if the URL was never archived."""
+    async def capture_near(self, url: str, ts: str, *, need_status: bool = True) -> Capture | Failure | None:
+        """The capture nearest `ts` (any status), None if the URL was never archived. Without
+        `need_status`, the redirect that names the capture is enough (one request, status unknown)."""
         answer = await self._playback(url, ts)
         for _ in range(3):
             if isinstance(answer, Failure):
@@ -167,6 +168,8 @@ class Wayback:
                 found = _redirect_ts(answer)
                 if found is None:
                     return Failure(url, "protocol", "the archive redirected without naming a capture")
+                if not need_status:
+                    return Capture(found, None, url)
                 answer = await self._playback(url, found)
                 continue
             if answer.status == 429:
@@ -229,7 +232,7 @@ class Wayback:
             return self.snapshot(near, url)
         if when is None:
             return await self._edge(url, until=None, last=True)
-        earliest = await self.capture_near(url, EARLIEST)
+        earliest = await self.capture_near(url, EARLIEST, need_status=False)  # only its time matters
         if isinstance(earliest, Failure):
             return earliest
         if earliest is not None and earliest.timestamp <= target:

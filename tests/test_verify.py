@@ -201,6 +201,9 @@ def test_second_run_is_served_from_the_cache_but_errors_are_rechecked(
     }
 
 
+LIVE_ONLY = ("--no-archive", "--no-cache")  # live checks only, nothing kept between runs
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -217,7 +220,7 @@ def run_cli(
 
 def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWeb, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", "--output", str(out), str(LETTER))
+    done = run_cli("verify", *LIVE_ONLY, "--format", "json", "--output", str(out), str(LETTER))
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
     report = json.loads(out.read_text())
@@ -230,7 +233,7 @@ def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWe
 
 
 def test_cli_fail_on_none_exits_0(through_letter_web: LetterWeb) -> None:
-    done = run_cli("verify", "--no-archive", "--no-cache", "--fail-on", "none", "--format", "json", str(LETTER))
+    done = run_cli("verify", *LIVE_ONLY, "--fail-on", "none", "--format", "json", str(LETTER))
     assert done.returncode == 0, done.stderr
 
 
@@ -249,7 +252,7 @@ def small_site(web_server: WebServer, tmp_path: Path) -> Path:
 
 
 def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> None:
-    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", str(small_site))
+    done = run_cli("verify", *LIVE_ONLY, "--format", "json", str(small_site))
     assert done.returncode == 1  # the document still needs fixing: wrapped fails by default
     links = [lk for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]]
     assert links[0]["repair"]["confirmed_by"] == "live"
@@ -258,7 +261,7 @@ def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> N
 
 
 def test_cli_exit_0_when_nothing_fails(small_site: Path) -> None:
-    done = run_cli("verify", "--no-archive", "--no-cache", "--fail-on", "dead,broken", "--format", "json", str(small_site))
+    done = run_cli("verify", *LIVE_ONLY, "--fail-on", "dead,broken", "--format", "json", str(small_site))
     assert done.returncode == 0, done.stderr
 
 
@@ -280,7 +283,7 @@ def test_cli_bad_fail_on_is_a_usage_error(small_site: Path) -> None:
 def test_cli_no_network_exits_2_without_calling_links_dead(tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
     doc.write_text("A.¹ B.²\n\n¹ https://one.invalid/a\n\n² https://two.invalid/b\n", encoding="utf-8")
-    done = run_cli("verify", "--no-archive", "--no-cache", str(doc))
+    done = run_cli("verify", *LIVE_ONLY, str(doc))
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("citecheck: error: no network") and done.stderr.count("\n") == 1
@@ -292,7 +295,7 @@ def test_a_dead_host_among_live_ones_is_dead(web_server: WebServer, tmp_path: Pa
     doc.write_text(
         f"A.¹ B.²\n\n¹ {web_server.url('/fine')}\n\n² https://gone-host.invalid/b\n", encoding="utf-8"
     )
-    done = run_cli("verify", "--no-archive", "--no-cache", "--format", "json", str(doc))
+    done = run_cli("verify", *LIVE_ONLY, "--format", "json", str(doc))
     statuses = [
         lk["status"] for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]
     ]
