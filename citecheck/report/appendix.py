@@ -22,6 +22,7 @@ from citecheck.report.sanitize import clean
 TITLE = "Archived sources"
 NOT_ARCHIVED = "not archived"
 _SHORT = 160
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,12 @@ def citation_text(footnote_text: str, written: str) -> str:
     at = footnote_text.find(written)
     if at < 0:
         return ""
-    start = max(footnote_text.rfind(";", 0, at), footnote_text.rfind(">", 0, max(0, at - 1))) + 1
-    text = footnote_text[start:at]
+    before = footnote_text[:at]
+    previous_url = max((m.end() for m in _URL.finditer(before)), default=0)
+    start = max(before.rfind(";") + 1, previous_url)
+    text = before[start:].lstrip(">")
     text = re.sub(r"https?://\S+", "", text)
+    text = re.sub(r"(?<!\w)[*_]{1,2}([^*_]+?)[*_]{1,2}(?!\w)", r"\1", text)  # *emphasis* of plain text
     text = re.sub(r"^\s*(?:see also|see, e\.g\.,|see|cf\.)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = text.strip(" ,;:<(").strip()
     return text if len(text) <= _SHORT else text[: _SHORT - 1].rstrip() + "…"
