@@ -95,6 +95,10 @@ def _is_web(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
+def _cache_key(url: str, when: dt.date | None) -> str:
+    return f"{when.isoformat() if when else '-'} {url}"
+
+
 class _Lookups:
     """Archive lookups for (URL, cited date) pairs, each started once, through the cache."""
 
@@ -115,7 +119,7 @@ class _Lookups:
         return await self.tasks[(url, accessed)] if (url, accessed) in self.tasks else None
 
     async def _one(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
-        key = f"{when.isoformat() if when else '-'} {url}"
+        key = _cache_key(url, when)
         if self.cache is not None:
             hit = self.cache.get_many("archive", [key]).get(key)
             if isinstance(hit, dict):
@@ -124,14 +128,20 @@ class _Lookups:
                     return None
                 return Snapshot(str(hit["url"]), parse_timestamp(str(hit["timestamp"])))
         found = await self.wayback.best(url, when)
-        if self.cache is not None and not isinstance(found, Failure):
-            if found is None:
-                self.cache.put_many("archive", {key: {"none": True}}, NO_CAPTURE_MAX_AGE)
-            else:
-                stamp = found.timestamp.strftime("%Y%m%d%H%M%S")
-                self.cache.put_many("archive", {key: {"url": found.url, "timestamp": stamp}}, None)
+        if found is None and self.cache is not None:
+            self.cache.put_many("archive", {key: {"none": True}}, NO_CAPTURE_MAX_AGE)
+        elif isinstance(found, Snapshot):
+            self.remember(url, when, found)
         self.progress.done(url)
         return found
+
+    def remember(self, url: str, when: dt.date | None, found: Snapshot) -> None:
+        """Keep a capture for good (one found, or one Save Page Now just made)."""
+        if self.cache is not None:
+            stamp = found.timestamp.strftime("%Y%m%d%H%M%S")
+            self.cache.put_many(
+                "archive", {_cache_key(url, when): {"url": found.url, "timestamp": stamp}}, None
+            )
 
     async def results(self) -> tuple[dict[ArchiveKey, Snapshot | None], int]:
         """Every lookup's snapshot (None when none, or when the lookup failed) and the failures."""
@@ -185,6 +195,11 @@ async def run_verify(
                     )
                 if settings.save:
                     saves = await _save_missing(resolved, archives, wayback)
+                    for e in resolved:
+                        for link in e.links():
+                            snap = archives.get((link.url, link.accessed))
+                            if link.url in saves and snap is not None:
+                                lookups.remember(link.url, link.accessed or e.date, snap)
             return RunResult(
                 resolved,
                 checks,

@@ -255,3 +255,39 @@ def test_the_availability_api_is_never_asked(archive: WaybackServer, time: FakeT
     archive.available_lies = True
     assert stamp(best(archive, time, URL, CITED)) == "20250316101500"
     assert archive.count("available") == 0
+
+
+def _small_doc(web_url: str, tmp: Any) -> Any:
+    from citecheck.extract import extract
+    from citecheck.models import Document
+
+    text = (
+        f"A.¹ B.²\n\n¹ Fine, Outlet (Mar. 16, 2025), {web_url}/fine.\n\n"
+        f"² New, Outlet (Mar. 16, 2025), {web_url}/new.\n"
+    )
+    return extract(Document("doc.txt", text))
+
+
+def test_a_run_saves_what_the_archive_lacks_and_caches_what_it_found(
+    archive: WaybackServer, tmp_path: Any
+) -> None:
+    from webserver import Route, WebServer
+
+    from citecheck.session import Settings, run_verify
+
+    with WebServer() as web:
+        web.add("/fine", Route(200, body=b"<title>Fine</title>"))
+        web.add("/new", Route(200, body=b"<title>New</title>"))
+        archive.add_capture(web.url("/fine"), "20250316101500")
+        options = ArchiveOptions(base_url=archive.base_url, poll_interval=0.01)
+        settings = Settings(archive=options, save=True, cache_dir=tmp_path)
+        doc = _small_doc(web.base_url, tmp_path)
+        run = asyncio.run(run_verify([doc], settings))
+        assert run.saves[web.url("/new")].status == "success"
+        assert run.archives[(web.url("/new"), dt.date(2025, 3, 16))] is not None  # the new capture
+        assert archive.count("save") == 1 and archive.save_requests[0].url == web.url("/new")
+        archive.reset()
+        again = asyncio.run(run_verify([doc], Settings(archive=options, cache_dir=tmp_path)))
+        assert archive.total_requests == 0  # both from the cache: the found capture and the saved one
+        assert stamp(again.archives[(web.url("/fine"), dt.date(2025, 3, 16))]) == "20250316101500"
+        assert again.archives[(web.url("/new"), dt.date(2025, 3, 16))] is not None

@@ -85,7 +85,9 @@ def test_intact_urls_are_never_edited(written: str) -> None:
 
 
 def test_whole_segment_is_only_a_suspect() -> None:
-    proposal = propose_in("https://www.brennancenter.org/ourwork/research-reports/alien-enemies-act-explained")
+    proposal = propose_in(
+        "https://www.brennancenter.org/ourwork/research-reports/alien-enemies-act-explained"
+    )
     assert proposal.repair is None
     assert proposal.suspects == (
         "https://www.brennancenter.org/our-work/research-reports/alien-enemies-act-explained",
