@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from citecheck import footnotes, repair
 from citecheck.dates import cited_date
-from citecheck.models import Document, Extraction, Footnote, Link
+from citecheck.links import apply_known
+from citecheck.models import Document, Extraction, Footnote, Link, Notes
 from citecheck.urls import Flow, FoundURL, meant
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    url: FoundURL
-    flow: Flow
 
 
 def extract(doc: Document) -> Extraction:
     """Find every footnote, every URL in it and outside it, and propose repairs."""
-    notes = footnotes.parse(doc.text)
+    notes = _notes(doc)
     note_flows = [Flow(n.pieces) for n in notes.notes]
     note_found = [flow.links() for flow in note_flows]
     body_flow = Flow(notes.body)
@@ -44,15 +38,29 @@ def extract(doc: Document) -> Extraction:
 
     result: list[Footnote] = []
     for draft, flow, found in zip(notes.notes, note_flows, note_found, strict=True):
-        links = tuple(link(u, flow) for u in found)
         text = flow.text_without_url_breaks(found)
+        lines = [line for line, _ in draft.pieces]
+        links = apply_known([link(u, flow) for u in found], lines, doc.known_links, text)
         accessed = links[0].accessed if links else cited_date(text)
         result.append(Footnote(draft.number, draft.line, text, accessed, links))
-    unnumbered = tuple(link(u, body_flow) for u in body_found)
+    body_text = body_flow.text_without_url_breaks(body_found)
+    unnumbered = apply_known(
+        [link(u, body_flow) for u in body_found], [n for n, _ in notes.body], doc.known_links, body_text
+    )
     return Extraction(doc.path, tuple(result), unnumbered, notes.problems, _document_date(notes, result))
 
 
-def _document_date(notes: footnotes.Notes, found: Sequence[Footnote]) -> dt.date | None:
+def _notes(doc: Document) -> Notes:
+    """The document's footnotes: as its format states them, else found in its text."""
+    if doc.notes is None:
+        return footnotes.parse(doc.text)
+    stated = doc.notes
+    return Notes(
+        stated.notes, stated.markers, stated.body, tuple(footnotes.integrity(stated.notes, stated.markers))
+    )
+
+
+def _document_date(notes: Notes, found: Sequence[Footnote]) -> dt.date | None:
     """The document's own date (a date among its first body lines), else its newest citation date."""
     head = (
         " ".join(line for number, line in notes.body if number <= notes.body[0][0] + 20) if notes.body else ""

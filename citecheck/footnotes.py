@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from citecheck.dates import has_date
-from citecheck.models import Problem, ProblemKind
+from citecheck.models import Marker, NoteDraft, Notes, Problem, ProblemKind
 from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
 
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -59,33 +59,6 @@ class Block:
     @property
     def text(self) -> str:
         return " ".join(line.strip() for _, line in self.lines)
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """A footnote reference in the body."""
-
-    number: int
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class NoteDraft:
-    """A footnote's number and its lines (label removed), possibly from several blocks."""
-
-    number: int
-    line: int
-    pieces: tuple[tuple[int, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Notes:
-    """What the text holds: footnotes, body markers, the body's own lines, integrity problems."""
-
-    notes: tuple[NoteDraft, ...]
-    markers: tuple[Marker, ...]
-    body: tuple[tuple[int, str], ...]
-    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True, slots=True)

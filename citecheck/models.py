@@ -94,6 +94,37 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Marker:
+    """A footnote reference in the body."""
+
+    number: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDraft:
+    """A footnote's number and its lines (label removed), possibly from several places."""
+
+    number: int
+    line: int
+    pieces: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """A document's structure: footnotes, body markers, the body's own lines, integrity problems.
+
+    Plain text gets it from `footnotes.parse`; formats that state footnotes outright (Word,
+    HTML, Markdown) build it in their ingest module, with `problems` left empty (extract checks).
+    """
+
+    notes: tuple[NoteDraft, ...]
+    markers: tuple[Marker, ...]
+    body: tuple[tuple[int, str], ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class KnownLink:
     """A link target the document format states outright (PDF annotation, href, Word hyperlink).
 
@@ -107,11 +138,17 @@ class KnownLink:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A document as ingested: its text (lines numbered from 1) and any links its format knows."""
+    """A document as ingested: its text (lines numbered from 1), any links its format knows, and
+    its footnotes when the format states them.
+
+    Line numbers everywhere (notes, markers, known links) are lines of `text`.
+    """
 
     path: str
     text: str
     known_links: tuple[KnownLink, ...] = ()
+    notes: Notes | None = None
+    """The footnotes as the format states them; None: find them in `text`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from citecheck import footnotes, repair
 from citecheck.dates import cited_date
 from citecheck.extract import extract
-from citecheck.models import Document, Extraction, ProblemKind
+from citecheck.models import Document, Extraction, Notes, ProblemKind
 from citecheck.urls import SUPERSCRIPT_DIGITS, Flow, meant, normalize, trim
 
 LETTER = Path(__file__).resolve().parent.parent / "fixtures" / "letter.txt"
@@ -284,7 +284,7 @@ def test_links_lines_come_from_the_pieces(pieces: list[tuple[int, str]]) -> None
 # ------------------------------------------------------------------------ footnotes.parse
 
 
-def check_notes_shape(notes: footnotes.Notes, text: str) -> None:
+def check_notes_shape(notes: Notes, text: str) -> None:
     lines = text.split("\n")
     for note in notes.notes:
         assert type(note.number) is int

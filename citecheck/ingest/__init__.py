@@ -6,6 +6,7 @@ turns bytes into a `Document` and is pure.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -17,8 +18,18 @@ MAX_BYTES = 32 * 1024 * 1024
 """Larger inputs are refused: no citation document comes near this, and we read it whole
 (only MAX_BYTES + 1 bytes are ever read, so a huge file costs nothing)."""
 
-FORMATS: dict[str, str] = {".txt": "text", ".text": "text", "": "text"}
-"""File suffix to input format. Other formats arrive with their own ingest modules."""
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    "": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+"""File suffix to input format; each format is read by the module `citecheck.ingest.<format>`."""
 
 
 def detect_format(path: str, override: str | None = None) -> str:
@@ -68,4 +79,9 @@ def read_document(path: str, input_format: str | None = None) -> Document:
     data = read_bytes(path)
     if fmt == "text":
         return Document(path=name, text=decode_text(data, name))
-    raise InputError(f"{name}: format {fmt!r} is not supported yet")  # pragma: no cover
+    try:
+        reader = importlib.import_module(f"citecheck.ingest.{fmt}")
+    except ModuleNotFoundError:
+        raise InputError(f"{name}: reading {fmt} is not supported yet") from None
+    document: Document = reader.read(data, name)
+    return document

@@ -1,0 +1,65 @@
+"""Links a document format states outright (a PDF link annotation, an HTML `href`, a Word
+hyperlink) applied to the links found in the text. Pure.
+
+The stated target is the truth for the text it covers: a visible URL that wrapping damaged is
+repaired to the target with `confirmed_by: "document"`; a visible URL the target agrees with keeps
+no repair even if its spelling looked damaged; a target whose visible text is not a URL ("awesome
+blog", "here") is a link of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from citecheck.dates import cited_date
+from citecheck.models import Confirmation, KnownLink, Link, Repair
+from citecheck.urls import meant, normalize
+
+WEB_SCHEMES = ("http://", "https://", "ftp://")
+_SPACE = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub("", normalize(text)).rstrip(".,;:)>").lstrip("<(")
+
+
+def _covers(known: KnownLink, link: Link) -> bool:
+    """Whether the visible text of a stated link is this written URL (whitespace and wrapping aside)."""
+    visible, written = _flat(known.text), _flat(link.written)
+    if not visible:
+        return False
+    return visible == written or (len(visible) >= 12 and (visible in written or written in visible))
+
+
+def apply_known(
+    links: Sequence[Link], lines: Iterable[int], known: Sequence[KnownLink], flow_text: str
+) -> tuple[Link, ...]:
+    """The links of one footnote (or of the body), with the document's stated links applied."""
+    here = {line for line in lines}
+    stated = [k for k in known if k.line in here and k.target.lower().startswith(WEB_SCHEMES)]
+    if not stated:
+        return tuple(links)
+    unused = list(stated)
+    out: list[Link] = []
+    for link in links:
+        match = next((k for k in unused if _covers(k, link)), None)
+        if match is None:
+            out.append(link)
+            continue
+        unused.remove(match)
+        out.append(_truth(link, match.target))
+    date = cited_date(flow_text)
+    out += [
+        Link(k.target, k.target, k.line, None, date) for k in unused if k.target not in {lk.url for lk in out}
+    ]
+    return tuple(sorted(out, key=lambda lk: lk.line))
+
+
+def _truth(link: Link, target: str) -> Link:
+    """A found link as its stated target says it is."""
+    if target in (link.written, meant(link.written)):
+        return Link(link.written, meant(link.written), link.line, None, link.accessed)
+    edits = (f"the document's link points to {target}",)
+    repair = Repair("line-wrap", (target,), edits, Confirmation.DOCUMENT)
+    return Link(link.written, target, link.line, repair, link.accessed)
