@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import os
 import shutil
 import sys
@@ -113,6 +114,13 @@ def _text(results: Results, output: Path | None) -> str:
     return text_report.render(results, color=_color_for(output), width=_width(output))
 
 
+def _machine_report(results: Results, fmt: str) -> str:
+    """A report for a machine or a CI system, by format name (its module is imported only when used)."""
+    module = importlib.import_module(f"citecheck.report.{fmt}")
+    report: str = module.render(results)
+    return report
+
+
 def _color_for(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -164,6 +172,10 @@ def extract(
 class VerifyFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
 
 
 def _progress(enabled: bool) -> tuple[Progress, Callable[[], None]]:
@@ -355,10 +367,10 @@ def verify(
                 user_agent,
             )
         )
-        if format is VerifyFormat.json:
-            _emit(json_report.render(results), output, utf8=True)
-        else:
+        if format is VerifyFormat.text:
             _emit(_text(results, output), output)
+        else:
+            _emit(_machine_report(results, format.value), output, utf8=True)
         return 1 if results.failing() else 0
 
     _guarded(body)

@@ -76,14 +76,14 @@ def _date(snap: Snapshot) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Text safe in a Markdown table cell: no table syntax, no markup, no line breaks."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def _md_link(label: str, url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
-        return _md(url)
+        return md_escape(url)
     target = (
         url.replace("(", "%28")
         .replace(")", "%29")
@@ -91,7 +91,7 @@ def _md_link(label: str, url: str) -> str:
         .replace("<", "%3C")
         .replace(">", "%3E")
     )
-    return f"[{_md(label)}]({target})"
+    return f"[{md_escape(label)}]({target})"
 
 
 def markdown(results: Results) -> str:
@@ -108,7 +108,7 @@ def markdown(results: Results) -> str:
             archived = f"**{NOT_ARCHIVED}**"
         number = str(row.footnote) if row.footnote is not None else "—"
         url = _md_link(row.url, row.url)
-        lines.append(f"| {number} | {_md(row.citation)} | {url} | {row.status.value} | {archived} |")
+        lines.append(f"| {number} | {md_escape(row.citation)} | {url} | {row.status.value} | {archived} |")
     return "\n".join(lines) + "\n"
 
 

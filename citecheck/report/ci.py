@@ -1,0 +1,58 @@
+"""What CI formats share: every link with the document and footnote it belongs to, and its verdict.
+
+The reason a link fails or warns is written once here, so JUnit, SARIF, GitHub annotations and
+the Markdown summary all say the same thing. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from citecheck.models import Extraction, Link, LinkCheck, Status
+from citecheck.report import Results
+from citecheck.report.sanitize import clean
+from citecheck.verdict import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One link in context."""
+
+    document: Extraction
+    footnote: int | None
+    link: Link
+    check: LinkCheck
+    verdict: Verdict
+
+    @property
+    def rule(self) -> str:
+        """A stable rule id: the status, or `wrapped` for a live link whose written form is damaged."""
+        if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.repair is not None:
+            return "wrapped"
+        return self.check.status.value
+
+    @property
+    def message(self) -> str:
+        """One line a person can act on."""
+        where = f"footnote {self.footnote}: " if self.footnote is not None else ""
+        text = f"{where}{clean(self.link.url)} is {self.check.status.value}"
+        if self.check.detail:
+            text += f" ({clean(self.check.detail)})"
+        repair = self.link.repair
+        if repair is not None and self.link.url != self.link.written:
+            how = f"confirmed by the {repair.confirmed_by.value}" if repair.confirmed_by else "a proposal"
+            if repair.confirmed_by is not None and repair.confirmed_by.value == "live":
+                how = "confirmed live"
+            text += f"; the document writes {clean(self.link.written)}: change it to this URL ({how})"
+        return text
+
+
+def findings(results: Results) -> Iterator[Finding]:
+    """Every link of every document, in order, with its verdict."""
+    for e in results.extractions:
+        for fn in e.footnotes:
+            for link in fn.links:
+                yield Finding(e, fn.number, link, results.check(link), results.verdict(link))
+        for link in e.unnumbered_links:
+            yield Finding(e, None, link, results.check(link), results.verdict(link))

@@ -1,0 +1,50 @@
+"""A Markdown summary for a pull-request comment or a CI job summary. Pure.
+
+The counts first, then a table of what fails and what warns; links that pass are only counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from citecheck.report import Results
+from citecheck.report.appendix import md_escape
+from citecheck.report.ci import findings
+from citecheck.verdict import Verdict
+
+ICON = {Verdict.FAIL: "❌", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
+
+
+def render(results: Results) -> str:
+    found = list(findings(results))
+    verdicts = Counter(f.verdict for f in found)
+    statuses = Counter(f.check.status.value for f in found)
+    docs = len(results.extractions)
+    lines = [
+        "## citecheck",
+        "",
+        f"{ICON[Verdict.FAIL] if verdicts[Verdict.FAIL] else ICON[Verdict.PASS]} "
+        f"{len(found)} links in {docs} document{'s' if docs != 1 else ''}: "
+        f"{verdicts[Verdict.FAIL]} failing, {verdicts[Verdict.WARN]} warning, "
+        f"{verdicts[Verdict.PASS]} passing "
+        f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}).",
+    ]
+    shown = [f for f in found if f.verdict is not Verdict.PASS]
+    if shown:
+        lines += [
+            "",
+            "| | Document | Line | Note | Status | URL | What to do |",
+            "| --- | --- | ---: | ---: | --- | --- | --- |",
+        ]
+        for f in sorted(shown, key=lambda f: (f.verdict is not Verdict.FAIL, f.document.path, f.link.line)):
+            todo = (
+                f"fix the URL (written `{md_escape(f.link.written)}`)"
+                if f.rule == "wrapped"
+                else md_escape(f.check.detail or f.rule)
+            )
+            note = str(f.footnote) if f.footnote is not None else ""
+            lines.append(
+                f"| {ICON[f.verdict]} | {md_escape(f.document.path)} | {f.link.line} | {note} | {f.rule} | "
+                f"{md_escape(f.link.url)} | {todo} |"
+            )
+    return "\n".join(lines) + "\n"
