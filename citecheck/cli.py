@@ -25,6 +25,7 @@ from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
 from citecheck.ingest import read_document
+from citecheck.models import Extraction
 from citecheck.report import Results
 from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
 
@@ -274,11 +275,12 @@ class _Run:
     user_agent: str
 
 
-def _run(options: _Run) -> Results:
+def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     """Read, extract, check live and in the archive (unless offline): everything a report shows."""
     if options.paths.count("-") > 1:
         raise InputError("standard input (-) can be read only once")
-    extractions = [run_extract(read_document(p, options.input_format)) for p in options.paths]
+    if extractions is None:
+        extractions = [run_extract(read_document(p, options.input_format)) for p in options.paths]
     checked_at = dt.datetime.now(dt.UTC)
     if options.offline:
         return Results(extractions, checked_at, {}, {}, options.policy, "not checked (--offline)")
@@ -433,6 +435,94 @@ def appendix(
         return 0
 
     _guarded(body)
+
+
+@app.command(name="fix", epilog=EXAMPLES)
+def fix_command(
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="The document to fix (.txt or .md); - for stdin.")
+    ],
+    output: OutputOpt = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Replace the document (atomically).")] = False,
+    no_backup: Annotated[
+        bool, typer.Option("--no-backup", help="With --in-place, keep no PATH.bak.")
+    ] = False,
+    archive_links: Annotated[
+        bool, typer.Option("--archive-links", help="Add each URL's archived copy after it.")
+    ] = False,
+    accept_proposals: Annotated[
+        bool, typer.Option("--accept-proposals", help="Apply repairs nothing confirmed, too.")
+    ] = False,
+    input_format: InputFormatOpt = None,
+    offline: OfflineOpt = False,
+    no_archive: NoArchiveOpt = False,
+    wayback_url: WaybackOpt = WAYBACK,
+    no_cache: NoCacheOpt = False,
+    timeout: TimeoutOpt = 20.0,
+    max_concurrency: ConcurrencyOpt = 128,
+    max_per_host: PerHostOpt = 4,
+    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+) -> None:
+    """Write the document with every confirmed repair applied (and, optionally, archived copies)."""
+
+    def body() -> int:
+        from citecheck.fix import FIXABLE, fix
+        from citecheck.ingest import detect_format, document_from_bytes, read_bytes
+
+        fmt = detect_format(path, input_format)
+        if fmt not in FIXABLE:
+            raise InputError(f"{path}: fix writes text and Markdown documents; {fmt} is not supported by fix")
+        if in_place and (output is not None or path == "-"):
+            raise InputError("--in-place replaces PATH itself: give no --output, and a file, not -")
+        original = read_bytes(path)
+        document = document_from_bytes(original, "<stdin>" if path == "-" else path, fmt)
+        if archive_links and no_archive:
+            raise InputError("--archive-links needs the archive: drop --no-archive")
+        options = _Run(
+            [path],
+            input_format,
+            Policy(),
+            offline,
+            not no_archive,
+            wayback_url,
+            False,
+            not no_cache,
+            24.0,
+            timeout,
+            max_concurrency,
+            max_per_host,
+            0.05,
+            2,
+            user_agent,
+        )
+        results = _run(options, [run_extract(document)])
+        (extraction,) = results.extractions
+        text = document.text
+        archives = {lk.url: results.archive(lk) for lk in extraction.links()} if archive_links else None
+        fixed, changed = fix(text, extraction, fmt, accept_proposals=accept_proposals, archives=archives)
+        data = _like_original(fixed, original)
+        if in_place:
+            target = Path(path)
+            if target.stat().st_mode & 0o222 == 0:
+                raise InputError(f"{path}: the file is read-only; nothing was changed")
+            if not no_backup:
+                write_atomic(target.with_name(target.name + ".bak"), original)
+            write_atomic(target, data)
+        elif output is not None:
+            write_atomic(output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        typer.echo(f"citecheck: {changed} URL{'s' if changed != 1 else ''} fixed", err=True)
+        return 0
+
+    _guarded(body)
+
+
+def _like_original(text: str, original: bytes) -> bytes:
+    """The fixed text in the original's encoding details: its BOM and its line endings."""
+    data = (text.replace("\n", "\r\n") if b"\r\n" in original else text).encode("utf-8")
+    return b"\xef\xbb\xbf" + data if original.startswith(b"\xef\xbb\xbf") else data
 
 
 def main() -> None:

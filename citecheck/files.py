@@ -14,8 +14,9 @@ from pathlib import Path
 from citecheck.errors import InputError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) atomically, keeping the target's permissions if it exists."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (str as UTF-8, or bytes as they are) atomically, keeping the
+    target's permissions if it exists."""
     directory = path.parent if str(path.parent) else Path(".")
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else None
@@ -23,8 +24,8 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as err:
         raise InputError(f"{path}: cannot write ({err.strerror or err})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         if mode is not None:

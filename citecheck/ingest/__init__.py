@@ -75,8 +75,11 @@ def read_bytes(path: str) -> bytes:
 def read_document(path: str, input_format: str | None = None) -> Document:
     """Read and decode one document into the pipeline's `Document`."""
     fmt = detect_format(path, input_format)
-    name = "<stdin>" if path == "-" else path
-    data = read_bytes(path)
+    return document_from_bytes(read_bytes(path), "<stdin>" if path == "-" else path, fmt)
+
+
+def document_from_bytes(data: bytes, name: str, fmt: str) -> Document:
+    """A document from bytes already read, in a known format."""
     if fmt == "text":
         return Document(path=name, text=decode_text(data, name))
     try:
