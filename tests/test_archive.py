@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fakes import FakeTime
 from wayback_server import SaveOutcome, WaybackServer
 
 from citecheck.archive import ArchiveOptions, Wayback
@@ -21,20 +21,6 @@ from citecheck.net import Client, Failure, NetOptions
 
 URL = "https://news.example/2025/03/16/story"
 CITED = dt.date(2025, 3, 16)
-
-
-@dataclass
-class FakeTime:
-    now: float = 1_000_000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ assert what was waited without sleeping for it, and nothing here depends on timi
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fakes import FakeTime
 from webserver import Route, WebServer
 
 from citecheck.check import Checker, CheckOptions, retry_after
@@ -18,22 +18,6 @@ from citecheck.models import LinkCheck, Status
 from citecheck.net import Client, NetOptions
 
 PAGE = b"<html><head><title>A real article | Outlet</title></head><body><h1>A real article</h1></body></html>"
-
-
-@dataclass
-class FakeTime:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def run_checks(
