@@ -55,9 +55,8 @@ def _notes(doc: Document) -> Notes:
     if doc.notes is None:
         return footnotes.parse(doc.text)
     stated = doc.notes
-    return Notes(
-        stated.notes, stated.markers, stated.body, tuple(footnotes.integrity(stated.notes, stated.markers))
-    )
+    problems = tuple(footnotes.integrity(stated.notes, stated.markers, stated.named))
+    return Notes(stated.notes, stated.markers, stated.body, problems, stated.named)
 
 
 def _document_date(notes: Notes, found: Sequence[Footnote]) -> dt.date | None:
@@ -84,12 +83,19 @@ def _prose(flow: Flow, found: Sequence[FoundURL]) -> str:
     return " ".join(out)
 
 
+_CITATION_REACH = 600
+"""No citation runs longer than this on either side of its URL: bounding the search keeps a body
+with thousands of URLs and few semicolons linear."""
+
+
 def _segment_bounds(flow: Flow, found: FoundURL) -> tuple[int, int]:
     """The citation a URL belongs to: from the previous `;` (or URL) to the next `;`."""
     text = flow.text
-    start = max(text.rfind(";", 0, found.start), text.rfind(">", 0, found.start - 1)) + 1
-    end = text.find(";", found.end)
-    return start, len(text) if end < 0 else end
+    low = max(0, found.start - _CITATION_REACH)
+    start = max(text.rfind(";", low, found.start), text.rfind(">", low, found.start - 1), low - 1) + 1
+    high = min(len(text), found.end + _CITATION_REACH)
+    end = text.find(";", found.end, high)
+    return start, high if end < 0 else end
 
 
 def _segment(flow: Flow, found: FoundURL) -> str:

@@ -205,7 +205,7 @@ def parse(text: str) -> Notes:
     defined = {d.number for d in drafts}
     markers = [Marker(n, line) for lbl, line in raw for n in _resolve(lbl, defined, styles)]
     named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
-    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers, named)))
+    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers, named)), named)
 
 
 def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:

@@ -2,9 +2,10 @@
 hyperlink) applied to the links found in the text. Pure.
 
 The stated target is the truth for the text it covers: a visible URL that wrapping damaged is
-repaired to the target with `confirmed_by: "document"`; a visible URL the target agrees with keeps
-no repair even if its spelling looked damaged; a target whose visible text is not a URL ("awesome
-blog", "here") is a link of its own.
+repaired to the target with `confirmed_by: "document"`; a target whose visible text is not a URL
+("awesome blog", "here") is a link of its own. A target that only repeats its visible text (an
+autolink, a Word field made from the typed URL) is no evidence either way: the text's own repair
+proposal, if any, stands and the live check decides.
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ def apply_known(
     links: Sequence[Link], lines: Iterable[int], known: Sequence[KnownLink], flow_text: str
 ) -> tuple[Link, ...]:
     """The links of one footnote (or of the body), with the document's stated links applied."""
-    here = {line for line in lines}
-    stated = [k for k in known if k.line in here and k.target.lower().startswith(WEB_SCHEMES)]
+    here = set(lines)
+    stated = [
+        k
+        for k in known
+        if k.line in here and k.target.lower().startswith(WEB_SCHEMES) and _flat(k.target) != _flat(k.text)
+    ]  # a link whose target is its own visible text (an autolink) says nothing the text does not
     if not stated:
         return tuple(links)
     unused = list(stated)

@@ -122,6 +122,9 @@ class Notes:
     markers: tuple[Marker, ...]
     body: tuple[tuple[int, str], ...]
     problems: tuple[Problem, ...] = ()
+    named: frozenset[int] = frozenset()
+    """Numbers given to notes the document does not number itself (`[^name]`, `^[inline]`, lettered
+    notes): they have no numbering to skip or to be out of order in."""
 
 
 @dataclass(frozen=True, slots=True)
