@@ -85,7 +85,7 @@ class _Styles:
             return _Def(m.group(1), line[m.end() :])
         if self.bracket and (m := _DEF_BRACKET.match(line)):
             return _Def(m.group(1), line[m.end() :])
-        if number > self.notes_from and (m := _DEF_NUMBERED.match(line)):
+        if number > self.notes_from and not self.bracket and (m := _DEF_NUMBERED.match(line)):
             return _Def(m.group(1), line[m.end() :])
         return None
 
@@ -309,7 +309,10 @@ def integrity(
             "no footnote markers found in the body (were superscripts lost in copying?)",
         )
     numbered = [n for n in defined if n not in named]
-    for number in range(min(numbered, default=1), top + 1):  # an excerpt may start at footnote 40
+    lowest = min(numbered, default=1)
+    if top - lowest + 1 > 3 * len(numbered) + 20:
+        return  # numbering this sparse is not a footnote sequence with gaps (a year read as a label)
+    for number in range(lowest, top + 1):  # an excerpt may start at footnote 40
         if number not in defined and number not in referenced:
             line = next((n.line for n in notes if n.number > number), 1)
             yield Problem(
