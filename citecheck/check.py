@@ -16,8 +16,8 @@ import datetime as dt
 import email.utils
 import random
 import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
@@ -62,6 +62,8 @@ class CheckOptions:
     max_retry_after: float = 60.0
     max_redirects: int = 10
     sibling_probe: bool = True
+    accept: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Statuses a host's pages answer with that count as ok (a site known to answer 403 to bots)."""
 
 
 def failure_check(f: Failure) -> LinkCheck:
@@ -147,6 +149,14 @@ class Checker:
         if isinstance(fetched, Failure):
             self.failures[url] = fetched
             return failure_check(fetched)
+        accepted = self.options.accept.get(host_key(url), frozenset())
+        if fetched.status in accepted:
+            return LinkCheck(
+                Status.OK,
+                fetched.status,
+                fetched.final_url,
+                f"{reason(fetched.status)} (accepted for this host by configuration)",
+            )
         result = classify(fetched)
         if result.status is Status.BLOCKED and (limited := self._rate_limited.get(host_key(url))):
             return dataclasses.replace(result, detail=limited)

@@ -26,8 +26,10 @@ from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
 from citecheck.ingest import read_document
 from citecheck.models import Extraction
+
+if TYPE_CHECKING:
+    from citecheck.config import Config
 from citecheck.report import Results
-from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
 
 if TYPE_CHECKING:
     from citecheck.session import Progress
@@ -220,30 +222,31 @@ OfflineOpt = Annotated[bool, typer.Option("--offline", help="No network: extract
 NoArchiveOpt = Annotated[bool, typer.Option("--no-archive", help="Skip Wayback Machine lookups.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 CacheAgeOpt = Annotated[
-    float, typer.Option("--cache-max-age", min=0, help="Hours a successful check stays fresh in the cache.")
+    float | None,
+    typer.Option("--cache-max-age", min=0, help="Hours a successful check stays fresh in the cache."),
 ]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for each request.")]
+TimeoutOpt = Annotated[
+    float | None, typer.Option("--timeout", min=0.1, help="Seconds allowed for each request.")
+]
 ConcurrencyOpt = Annotated[
-    int, typer.Option("--max-concurrency", min=1, help="Requests in flight at once, overall.")
+    int | None, typer.Option("--max-concurrency", min=1, help="Requests in flight at once, overall.")
 ]
 PerHostOpt = Annotated[
-    int, typer.Option("--max-per-host", min=1, help="Requests in flight at once to one host.")
+    int | None, typer.Option("--max-per-host", min=1, help="Requests in flight at once to one host.")
 ]
 IntervalOpt = Annotated[
-    float, typer.Option("--min-interval", min=0, help="Seconds between request starts to one host.")
+    float | None, typer.Option("--min-interval", min=0, help="Seconds between request starts to one host.")
 ]
-RetriesOpt = Annotated[int, typer.Option("--retries", min=0, help="Retries for timeouts, resets and 5xx.")]
-UserAgentOpt = Annotated[str, typer.Option("--user-agent", help="The User-Agent header to send.")]
+RetriesOpt = Annotated[
+    int | None, typer.Option("--retries", min=0, help="Retries for timeouts, resets and 5xx.")
+]
+UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="The User-Agent header to send.")]
 VerifyFormatOpt = Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")]
 
 
 WaybackOpt = Annotated[
-    str,
-    typer.Option(
-        "--wayback-url",
-        envvar="CITECHECK_WAYBACK_URL",
-        help="The Wayback-compatible archive to ask (for a self-hosted one).",
-    ),
+    str | None,
+    typer.Option("--wayback-url", help="The Wayback-compatible archive to ask (for a self-hosted one)."),
 ]
 SaveOpt = Annotated[
     bool,
@@ -256,23 +259,23 @@ SaveOpt = Annotated[
 
 @dataclass(frozen=True)
 class _Run:
-    """The options that shape a run (shared by verify and appendix)."""
+    """What shapes a run (shared by verify, appendix and fix): the documents, what to ask, and the
+    effective configuration."""
 
     paths: list[str]
     input_format: str | None
-    policy: Policy
     offline: bool
     archive: bool
-    wayback_url: str
     save: bool
     cache: bool
-    cache_max_age: float
-    timeout: float
-    max_concurrency: int
-    max_per_host: int
-    min_interval: float
-    retries: int
-    user_agent: str
+    config: Config
+
+
+def _configured(**given: object) -> Config:
+    """The effective configuration: defaults < config file < CITECHECK_* environment < these options."""
+    from citecheck.config import resolve
+
+    return resolve(Path.cwd(), os.environ, given)
 
 
 def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
@@ -282,31 +285,40 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     if extractions is None:
         extractions = [run_extract(read_document(p, options.input_format)) for p in options.paths]
     checked_at = dt.datetime.now(dt.UTC)
+    policy = Policy.parse(options.config.fail_on)
     if options.offline:
-        return Results(extractions, checked_at, {}, {}, options.policy, "not checked (--offline)")
+        return Results(extractions, checked_at, {}, {}, policy, "not checked (--offline)")
     from citecheck.archive import ArchiveOptions
     from citecheck.check import CheckOptions
     from citecheck.net import NetOptions
     from citecheck.session import Settings, run_verify
 
+    config = options.config
     archive = ArchiveOptions(
-        base_url=options.wayback_url,
+        base_url=config.wayback_url,
         access_key=os.environ.get("IA_ACCESS_KEY") or None,
         secret_key=os.environ.get("IA_SECRET_KEY") or None,
     )
+    hosts = config.hosts
     settings = Settings(
         net=NetOptions(
-            timeout=options.timeout,
-            max_concurrency=options.max_concurrency,
-            max_per_host=options.max_per_host,
-            min_interval=options.min_interval,
-            user_agent=options.user_agent,
+            timeout=config.timeout,
+            max_concurrency=config.max_concurrency,
+            max_per_host=config.max_per_host,
+            min_interval=config.min_interval,
+            user_agent=config.user_agent,
+            host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
+            host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
         ),
-        check=CheckOptions(retries=options.retries),
+        check=CheckOptions(
+            retries=config.retries, accept={h: c.accept for h, c in hosts.items() if c.accept}
+        ),
         archive=archive if options.archive else None,
         save=options.save and options.archive,
         use_cache=options.cache,
-        cache_max_age=dt.timedelta(hours=options.cache_max_age),
+        cache_max_age=dt.timedelta(hours=config.cache_max_age),
+        include=config.include,
+        exclude=config.exclude,
     )
     progress, stop = _progress(sys.stderr.isatty())
     try:
@@ -320,7 +332,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         checked_at,
         run.checks,
         run.archives,
-        options.policy,
+        policy,
         saves=run.saves,
         archive_requests=run.archive_requests,
         archive_looked_up=options.archive,
@@ -336,39 +348,33 @@ def verify(
     fail_on: FailOnOpt = None,
     offline: OfflineOpt = False,
     no_archive: NoArchiveOpt = False,
-    wayback_url: WaybackOpt = WAYBACK,
+    wayback_url: WaybackOpt = None,
     save: SaveOpt = False,
     no_cache: NoCacheOpt = False,
-    cache_max_age: CacheAgeOpt = 24.0,
-    timeout: TimeoutOpt = 20.0,
-    max_concurrency: ConcurrencyOpt = 128,
-    max_per_host: PerHostOpt = 4,
-    min_interval: IntervalOpt = 0.05,
-    retries: RetriesOpt = 2,
-    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+    cache_max_age: CacheAgeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_concurrency: ConcurrencyOpt = None,
+    max_per_host: PerHostOpt = None,
+    min_interval: IntervalOpt = None,
+    retries: RetriesOpt = None,
+    user_agent: UserAgentOpt = None,
 ) -> None:
     """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
     def body() -> int:
-        results = _run(
-            _Run(
-                paths,
-                input_format,
-                Policy.parse(fail_on),
-                offline,
-                not no_archive,
-                wayback_url,
-                save,
-                not no_cache,
-                cache_max_age,
-                timeout,
-                max_concurrency,
-                max_per_host,
-                min_interval,
-                retries,
-                user_agent,
-            )
+        config = _configured(
+            fail_on=fail_on,
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+            max_per_host=max_per_host,
+            min_interval=min_interval,
+            retries=retries,
+            user_agent=user_agent,
+            cache_max_age=cache_max_age,
+            wayback_url=wayback_url,
         )
+        Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
+        results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
         if format is VerifyFormat.text:
             _emit(_text(results, output), output)
         else:
@@ -394,41 +400,34 @@ def appendix(
     format: AppendixFormatOpt = AppendixFormat.markdown,
     output: OutputOpt = None,
     input_format: InputFormatOpt = None,
-    wayback_url: WaybackOpt = WAYBACK,
+    wayback_url: WaybackOpt = None,
     save: SaveOpt = False,
     no_cache: NoCacheOpt = False,
-    cache_max_age: CacheAgeOpt = 24.0,
-    timeout: TimeoutOpt = 20.0,
-    max_concurrency: ConcurrencyOpt = 128,
-    max_per_host: PerHostOpt = 4,
-    min_interval: IntervalOpt = 0.05,
-    retries: RetriesOpt = 2,
-    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+    cache_max_age: CacheAgeOpt = None,
+    timeout: TimeoutOpt = None,
+    max_concurrency: ConcurrencyOpt = None,
+    max_per_host: PerHostOpt = None,
+    min_interval: IntervalOpt = None,
+    retries: RetriesOpt = None,
+    user_agent: UserAgentOpt = None,
 ) -> None:
     """An "Archived sources" appendix for publication: every cited URL with its archived copy."""
 
     def body() -> int:
         from citecheck.report import appendix as appendix_report
 
-        results = _run(
-            _Run(
-                paths,
-                input_format,
-                Policy(),
-                False,
-                True,
-                wayback_url,
-                save,
-                not no_cache,
-                cache_max_age,
-                timeout,
-                max_concurrency,
-                max_per_host,
-                min_interval,
-                retries,
-                user_agent,
-            )
+        config = _configured(
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+            max_per_host=max_per_host,
+            min_interval=min_interval,
+            retries=retries,
+            user_agent=user_agent,
+            cache_max_age=cache_max_age,
+            wayback_url=wayback_url,
+            fail_on="none",
         )
+        results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(
             appendix_report.render(results, format.value), output, utf8=format is not AppendixFormat.markdown
         )
@@ -456,12 +455,12 @@ def fix_command(
     input_format: InputFormatOpt = None,
     offline: OfflineOpt = False,
     no_archive: NoArchiveOpt = False,
-    wayback_url: WaybackOpt = WAYBACK,
+    wayback_url: WaybackOpt = None,
     no_cache: NoCacheOpt = False,
-    timeout: TimeoutOpt = 20.0,
-    max_concurrency: ConcurrencyOpt = 128,
-    max_per_host: PerHostOpt = 4,
-    user_agent: UserAgentOpt = DEFAULT_USER_AGENT,
+    timeout: TimeoutOpt = None,
+    max_concurrency: ConcurrencyOpt = None,
+    max_per_host: PerHostOpt = None,
+    user_agent: UserAgentOpt = None,
 ) -> None:
     """Write the document with every confirmed repair applied (and, optionally, archived copies)."""
 
@@ -478,23 +477,15 @@ def fix_command(
         document = document_from_bytes(original, "<stdin>" if path == "-" else path, fmt)
         if archive_links and no_archive:
             raise InputError("--archive-links needs the archive: drop --no-archive")
-        options = _Run(
-            [path],
-            input_format,
-            Policy(),
-            offline,
-            not no_archive,
-            wayback_url,
-            False,
-            not no_cache,
-            24.0,
-            timeout,
-            max_concurrency,
-            max_per_host,
-            0.05,
-            2,
-            user_agent,
+        config = _configured(
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+            max_per_host=max_per_host,
+            user_agent=user_agent,
+            wayback_url=wayback_url,
+            fail_on="none",
         )
+        options = _Run([path], input_format, offline, not no_archive, False, not no_cache, config)
         results = _run(options, [run_extract(document)])
         (extraction,) = results.extractions
         text = document.text
@@ -523,6 +514,40 @@ def _like_original(text: str, original: bytes) -> bytes:
     """The fixed text in the original's encoding details: its BOM and its line endings."""
     data = (text.replace("\n", "\r\n") if b"\r\n" in original else text).encode("utf-8")
     return b"\xef\xbb\xbf" + data if original.startswith(b"\xef\xbb\xbf") else data
+
+
+@app.command(name="config")
+def config_command(
+    fail_on: FailOnOpt = None,
+    timeout: TimeoutOpt = None,
+    max_concurrency: ConcurrencyOpt = None,
+    max_per_host: PerHostOpt = None,
+    min_interval: IntervalOpt = None,
+    retries: RetriesOpt = None,
+    user_agent: UserAgentOpt = None,
+    cache_max_age: CacheAgeOpt = None,
+    wayback_url: WaybackOpt = None,
+) -> None:
+    """Print the effective configuration (config file < CITECHECK_* environment < these options)."""
+
+    def body() -> int:
+        from citecheck.config import render
+
+        config = _configured(
+            fail_on=fail_on,
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+            max_per_host=max_per_host,
+            min_interval=min_interval,
+            retries=retries,
+            user_agent=user_agent,
+            cache_max_age=cache_max_age,
+            wayback_url=wayback_url,
+        )
+        _emit(render(config), None, utf8=True)
+        return 0
+
+    _guarded(body)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ class Settings:
     use_cache: bool = True
     cache_dir: Path | None = None
     cache_max_age: dt.timedelta = dt.timedelta(days=1)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,6 +92,13 @@ def _from_cache(value: dict[str, object]) -> LinkCheck | None:
         )
     except (KeyError, ValueError):
         return None
+
+
+def _excluded(url: str, settings: Settings) -> bool:
+    """Configured include/exclude URL patterns (regular expressions searched in the URL)."""
+    if settings.include and not any(re.search(p, url) for p in settings.include):
+        return True
+    return any(re.search(p, url) for p in settings.exclude)
 
 
 def _is_web(url: str) -> bool:
@@ -219,6 +229,14 @@ async def _check_many(
     urls: list[str], checker: Checker, cache: ResultCache | None, settings: Settings, progress: Progress
 ) -> dict[str, LinkCheck]:
     found: dict[str, LinkCheck] = {}
+    found.update(
+        {
+            u: LinkCheck(Status.UNCHECKED, detail="excluded by configuration")
+            for u in urls
+            if _excluded(u, settings)
+        }
+    )
+    urls = [u for u in urls if u not in found]
     if cache is not None:
         for url, value in cache.get_many("check", urls).items():
             if (hit := _from_cache(value)) is not None:

@@ -1,0 +1,189 @@
+"""Configuration: `citecheck.toml` or `[tool.citecheck]` in `pyproject.toml`, found from the working
+directory upward; `CITECHECK_*` environment variables; the command line. Later wins. Reads files.
+
+An invalid file is a clear one-line error with its line (TOML syntax) or its key (a wrong name or
+type); nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from citecheck.errors import InputError
+from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
+
+
+@dataclass(frozen=True, slots=True)
+class HostConfig:
+    """Overrides for one host: how many requests at once, extra headers, statuses accepted as ok."""
+
+    max_per_host: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    accept: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The effective settings of a run."""
+
+    fail_on: str | None = None
+    timeout: float = 20.0
+    max_concurrency: int = 128
+    max_per_host: int = 4
+    min_interval: float = 0.05
+    retries: int = 2
+    user_agent: str = DEFAULT_USER_AGENT
+    cache_max_age: float = 24.0
+    wayback_url: str = WAYBACK
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    hosts: Mapping[str, HostConfig] = field(default_factory=dict)
+    source: str | None = None
+
+
+_TYPES: dict[str, type] = {
+    "fail_on": str,
+    "timeout": float,
+    "max_concurrency": int,
+    "max_per_host": int,
+    "min_interval": float,
+    "retries": int,
+    "user_agent": str,
+    "cache_max_age": float,
+    "wayback_url": str,
+}
+_LISTS = ("include", "exclude")
+ENV = {name: f"CITECHECK_{name.upper()}" for name in _TYPES}
+
+
+def find(start: Path) -> Path | None:
+    """The nearest `citecheck.toml`, or `pyproject.toml` with a `[tool.citecheck]` table."""
+    for folder in (start, *start.parents):
+        own = folder / "citecheck.toml"
+        if own.is_file():
+            return own
+        project = folder / "pyproject.toml"
+        if project.is_file() and "[tool.citecheck" in project.read_text(encoding="utf-8", errors="replace"):
+            return project
+    return None
+
+
+def _value(where: str, key: str, value: Any, kind: type) -> Any:
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind is str and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ",".join(value)  # fail_on = ["dead", "broken"]
+    if isinstance(value, kind) and not isinstance(value, bool):
+        return value
+    raise InputError(
+        f"{where}: {key} must be {'a number' if kind is float else kind.__name__}, not {value!r}"
+    )
+
+
+def _hosts(where: str, table: Any) -> dict[str, HostConfig]:
+    if not isinstance(table, dict):
+        raise InputError(f"{where}: hosts must be a table of host names")
+    out: dict[str, HostConfig] = {}
+    for host, spec in table.items():
+        if not isinstance(spec, dict):
+            raise InputError(f"{where}: hosts.{host} must be a table")
+        unknown = set(spec) - {"max_per_host", "headers", "accept"}
+        if unknown:
+            raise InputError(f"{where}: hosts.{host}: unknown setting {sorted(unknown)[0]!r}")
+        headers = spec.get("headers", {})
+        accept = spec.get("accept", [])
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            raise InputError(f"{where}: hosts.{host}.headers must be a table of strings")
+        if not isinstance(accept, list) or not all(isinstance(v, int) for v in accept):
+            raise InputError(f"{where}: hosts.{host}.accept must be a list of HTTP status codes")
+        limit = spec.get("max_per_host")
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            raise InputError(f"{where}: hosts.{host}.max_per_host must be a whole number of at least 1")
+        out[host.lower()] = HostConfig(limit, dict(headers), frozenset(accept))
+    return out
+
+
+def parse(text: str, where: str, *, pyproject: bool = False) -> dict[str, Any]:
+    """The settings a file gives (only those it gives), validated."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        place = "" if "line" in str(err) else f" (line {len(text.rstrip(chr(10)).splitlines()) or 1})"
+        raise InputError(f"{where}: invalid TOML: {err}{place}") from None
+    if pyproject:
+        data = data.get("tool", {}).get("citecheck", {})
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name in _TYPES:
+            out[name] = _value(where, key, value, _TYPES[name])
+        elif name in _LISTS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f"{where}: {key} must be a list of URL patterns (regular expressions)")
+            out[name] = tuple(value)
+        elif name == "hosts":
+            out["hosts"] = _hosts(where, value)
+        else:
+            raise InputError(f"{where}: unknown setting {key!r}")
+    return out
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment gives (`CITECHECK_TIMEOUT=30`, …)."""
+    out: dict[str, Any] = {}
+    for name, variable in ENV.items():
+        if variable in environ and environ[variable] != "":
+            raw = environ[variable]
+            try:
+                out[name] = _TYPES[name](raw)
+            except ValueError:
+                raise InputError(f"{variable}: {raw!r} is not a valid {name.replace('_', ' ')}") from None
+    return out
+
+
+def resolve(cwd: Path, environ: Mapping[str, str], cli: Mapping[str, Any]) -> Config:
+    """The effective configuration: defaults < file < environment < command line (given options only)."""
+    config = Config()
+    path = find(cwd)
+    if path is not None:
+        settings = parse(
+            path.read_text(encoding="utf-8", errors="replace"),
+            str(path),
+            pyproject=path.name == "pyproject.toml",
+        )
+        config = replace(config, source=str(path), **settings)
+    config = replace(config, **from_environment(environ))
+    return replace(config, **{k: v for k, v in cli.items() if v is not None})
+
+
+def render(config: Config) -> str:
+    """The effective configuration as TOML (for `citecheck config`)."""
+    lines = [f"# from {config.source or 'defaults'}, the environment and the command line"]
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name in ("hosts", "source") or value is None:
+            continue
+        lines.append(f"{f.name} = {_toml(value)}")
+    for host, spec in sorted(config.hosts.items()):
+        lines.append(f'\n[hosts."{host}"]')
+        if spec.max_per_host is not None:
+            lines.append(f"max_per_host = {spec.max_per_host}")
+        if spec.accept:
+            lines.append(f"accept = {sorted(spec.accept)}")
+        if spec.headers:
+            lines.append(
+                "headers = { " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in spec.headers.items()) + " }"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
