@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email.utils
 import json
 import re
 import time
@@ -329,8 +330,6 @@ class Wayback:
 
 
 def _capture_ts(answer: Response) -> str | None:
-    import email.utils
-
     value = answer.header("memento-datetime")
     try:
         return wayback_timestamp(email.utils.parsedate_to_datetime(value or ""))

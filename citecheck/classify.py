@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -188,8 +187,3 @@ def needs_sibling_probe(f: Fetched, check: LinkCheck) -> bool:
     moved = bool(f.hops) and not is_trivial_redirect(f.url, f.final_url)
     html_page = "html" in (f.header("content-type") or "").lower()
     return moved or (html_page and f.method == "GET" and page_title(f.body) is None)
-
-
-def chain_detail(hops: Sequence[Hop]) -> str:
-    """The redirect chain in a few words, for details."""
-    return " → ".join(f"{h.status}" for h in hops)

@@ -32,8 +32,8 @@ def extract(doc: Document) -> Extraction:
     def link(found: FoundURL, flow: Flow) -> Link:
         proposal = repair.propose(found.written, found.breaks, context)
         url = proposal.repair.candidates[0] if proposal.repair else found.written
-        at = found.start - _text_offset(flow, found)
-        date = cited_date(_segment(flow, found), at)
+        start, end = _segment_bounds(flow, found)
+        date = cited_date(flow.text[start:end], found.start - start)
         return Link(found.written, meant(url), found.line, proposal.repair, date, proposal.suspects)
 
     result: list[Footnote] = []
@@ -96,17 +96,3 @@ def _segment_bounds(flow: Flow, found: FoundURL) -> tuple[int, int]:
     high = min(len(text), found.end + _CITATION_REACH)
     end = text.find(";", found.end, high)
     return start, high if end < 0 else end
-
-
-def _segment(flow: Flow, found: FoundURL) -> str:
-    start, end = _segment_bounds(flow, found)
-    return flow.text[start:end]
-
-
-def _text_offset(flow: Flow, found: FoundURL) -> int:
-    return _segment_bounds(flow, found)[0]
-
-
-def extract_all(docs: Sequence[Document]) -> list[Extraction]:
-    """Extract several documents independently."""
-    return [extract(d) for d in docs]

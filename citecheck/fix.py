@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from citecheck.models import Extraction, Link, Snapshot
 
 FIXABLE = frozenset({"text", "markdown"})
-_BETWEEN = r"(?:[ \t]*\n[ \t]*|[\u00ad\u200b\u200c\u200d\u2060\ufeff])*"
+_GAP = r"[ \t]*\n[ \t]*|[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+"""What extraction removed from inside a URL: a line break (and its indentation), an invisible character."""
+_BETWEEN = f"(?:{_GAP})*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,7 @@ class Edit:
     text: str
 
 
-_SKIP = re.compile(r"[ \t]*\n[ \t]*|[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SKIP = re.compile(_GAP)
 
 
 def _locate(text: str, line_starts: list[int], link: Link) -> tuple[int, int, int] | None:

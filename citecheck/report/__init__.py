@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from citecheck.models import Extraction, Link, LinkCheck, SaveResult, Snapshot, Status
 from citecheck.verdict import Policy, Verdict
 
-UNCHECKED = LinkCheck(Status.UNCHECKED, detail="not checked")
-
 
 @dataclass(frozen=True, slots=True)
 class Results:
