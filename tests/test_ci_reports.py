@@ -1,4 +1,4 @@
-"""CI formats: JUnit parsed back, SARIF checked against the 2.1.0 structure, GitHub annotations and
+"""CI formats: JUnit parsed back, SARIF validated against the official 2.1.0 schema, GitHub annotations and
 the Markdown summary compared with golden files (regenerate on purpose: CITECHECK_REGENERATE=1)."""
 
 from __future__ import annotations
@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
+import jsonschema
 import pytest
 
 from citecheck.extract import extract
@@ -70,6 +72,31 @@ def test_sarif_structure(results: Results) -> None:
     )
     assert blocked == 3  # the same post is cited in footnotes 1, 24 and 25
     assert len(run["results"]) == 10 + blocked
+
+
+SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-2.1.0.json"
+
+
+def sarif_errors(log: Any) -> list[str]:
+    """Every way `log` breaks the official SARIF 2.1.0 schema (vendored: tests/schemas/README.md)."""
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+
+
+def test_sarif_validates_against_the_official_schema(results: Results) -> None:
+    assert sarif_errors(json.loads(sarif.render(results))) == []
+    no_checks = Results(results.extractions, results.checked_at, {})
+    assert sarif_errors(json.loads(sarif.render(no_checks))) == []
+
+
+def test_the_schema_check_catches_a_malformed_log(results: Results) -> None:
+    """The validation is real: logs that GitHub would reject fail it."""
+    log = json.loads(sarif.render(results))
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    del log["runs"][0]["tool"]["driver"]["name"]
+    errors = sarif_errors(log)
+    assert any("level" in e for e in errors) and any("'name' is a required property" in e for e in errors)
 
 
 def test_github_annotations_golden(results: Results) -> None:
