@@ -34,6 +34,7 @@ from citecheck.report import Results
 if TYPE_CHECKING:
     from citecheck.session import Progress
 from citecheck.report import json as json_report
+from citecheck.report.sanitize import clean
 from citecheck.verdict import Policy
 
 EXAMPLES = """Examples:
@@ -78,7 +79,7 @@ def _root(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"citecheck: error: {message}", err=True)
+    typer.echo(f"citecheck: error: {clean(message)}", err=True)
     return typer.Exit(2)
 
 
@@ -326,7 +327,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     finally:
         stop()
     for warning in run.warnings:
-        typer.echo(f"citecheck: warning: {warning}", err=True)
+        typer.echo(f"citecheck: warning: {clean(warning)}", err=True)
     return Results(
         run.extractions,
         checked_at,

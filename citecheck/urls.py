@@ -26,8 +26,9 @@ _CLEANUP: dict[int, str | None] = {
 }
 _SUPER_RUN = re.compile(f"([{SUPERSCRIPT_DIGITS}]+)")
 
-# Characters that never stand inside a URL as written in prose.
-_NOT_URL = f'\\s<>"“”‘’«»{{}}|\\\\^`{SUPERSCRIPT_DIGITS}'
+# Characters that never stand inside a URL as written in prose (control characters included: a
+# terminal escape glued to a URL is not part of it).
+_NOT_URL = f'\\s\\x00-\\x1f\\x7f-\\x9f<>"“”‘’«»{{}}|\\\\^`{SUPERSCRIPT_DIGITS}'
 URL_RE = re.compile(rf"(?:(?:https?|ftp)://|(?<![\w@./-])www\.)[^{_NOT_URL}]+", re.IGNORECASE)
 _TOKEN_RE = re.compile(rf"[^{_NOT_URL}]+")
 _TRAILING = ".,;:!?'*"

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from citecheck.models import Link, Snapshot, Status
 from citecheck.report import Results
-from citecheck.report.sanitize import clean
+from citecheck.report.sanitize import clean, json_text
 
 TITLE = "Archived sources"
 NOT_ARCHIVED = "not archived"
@@ -78,7 +77,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 def md_escape(text: str) -> str:
     """Text safe in a Markdown table cell: no table syntax, no markup, no line breaks."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
 
 
 def _md_link(label: str, url: str) -> str:
@@ -208,7 +207,7 @@ def json_rows(results: Results) -> str:
             for row in rows(results)
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 def render(results: Results, fmt: str) -> str:

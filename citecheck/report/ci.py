@@ -26,6 +26,11 @@ class Finding:
     verdict: Verdict
 
     @property
+    def path(self) -> str:
+        """The document's path, safe to show (a file name can hold escapes too)."""
+        return clean(self.document.path)
+
+    @property
     def rule(self) -> str:
         """A stable rule id: the status, or `wrapped` for a live link whose written form is damaged."""
         if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.repair is not None:

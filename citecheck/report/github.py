@@ -23,6 +23,6 @@ def render(results: Results) -> str:
             continue
         level = "error" if f.verdict is Verdict.FAIL else "warning"
         title = f"citecheck: {f.rule}"
-        where = f"file={_prop(f.document.path)},line={f.link.line},title={_prop(title)}"
+        where = f"file={_prop(f.path)},line={f.link.line},title={_prop(title)}"
         lines.append(f"::{level} {where}::{_data(f.message)}")
     return "".join(line + "\n" for line in lines)

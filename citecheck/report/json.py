@@ -7,13 +7,13 @@ in the summary `archive_requests` (requests made to the archive, by kind).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from citecheck import __version__
 from citecheck.models import Extraction, Footnote, Link, Problem, SaveResult, Snapshot
 from citecheck.report import Results
+from citecheck.report.sanitize import json_text
 
 SCHEMA = "citecheck.report/1"
 
@@ -109,4 +109,4 @@ def report_dict(results: Results) -> dict[str, Any]:
 
 def render(results: Results) -> str:
     """The JSON report as text (UTF-8, not ASCII-escaped, with a final newline)."""
-    return json.dumps(report_dict(results), ensure_ascii=False, indent=2) + "\n"
+    return json_text(report_dict(results))

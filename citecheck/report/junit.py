@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from citecheck.report import Results
 from citecheck.report.ci import findings
+from citecheck.report.sanitize import clean
 from citecheck.verdict import Verdict
 
 
@@ -17,27 +18,27 @@ def render(results: Results) -> str:
     suites: dict[str, ET.Element] = {}
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for f in findings(results):
-        suite = suites.get(f.document.path)
+        suite = suites.get(f.path)
         if suite is None:
-            suite = suites[f.document.path] = ET.SubElement(root, "testsuite", name=f.document.path)
+            suite = suites[f.path] = ET.SubElement(root, "testsuite", name=f.path)
         group = f"footnote {f.footnote}" if f.footnote is not None else "body"
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=f"{f.document.path}.{group}",
-            name=f"{group} line {f.link.line}: {f.link.url}",
-            file=f.document.path,
+            classname=f"{f.path}.{group}",
+            name=f"{group} line {f.link.line}: {clean(f.link.url)}",
+            file=f.path,
             line=str(f.link.line),
         )
         totals["tests"] += 1
         if f.verdict is Verdict.FAIL:
             failure = ET.SubElement(case, "failure", message=f.message, type=f.rule)
-            failure.text = f"{f.document.path}:{f.link.line}: {f.message}"
+            failure.text = f"{f.path}:{f.link.line}: {f.message}"
             totals["failures"] += 1
         elif f.verdict is Verdict.WARN:
             ET.SubElement(case, "system-out").text = f"warning: {f.message}"
         elif f.check.status.value == "unchecked":
-            ET.SubElement(case, "skipped", message=f.check.detail or "not checked")
+            ET.SubElement(case, "skipped", message=clean(f.check.detail or "not checked"))
             totals["skipped"] += 1
     for suite in suites.values():
         cases = suite.findall("testcase")

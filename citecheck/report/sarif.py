@@ -4,12 +4,13 @@ status, so GitHub code scanning shows broken citations inline. Pure."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+from urllib.parse import quote
 
 from citecheck import __version__
 from citecheck.report import Results
 from citecheck.report.ci import findings
+from citecheck.report.sanitize import json_text
 from citecheck.verdict import Verdict
 from citecheck.version import PROJECT_URL
 
@@ -60,7 +61,7 @@ def render(results: Results) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.document.path.replace("\\", "/")},
+                            "artifactLocation": {"uri": quote(f.document.path.replace("\\", "/"), safe="/")},
                             "region": {"startLine": max(1, f.link.line)},
                         }
                     }
@@ -85,4 +86,4 @@ def render(results: Results) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(log)

@@ -82,7 +82,7 @@ def _status_text(link: Link, results: Results) -> Text:
 
 
 def _table(e: Extraction, results: Results) -> Table:
-    table = Table(title=clean(e.path), title_justify="left", show_lines=False, expand=False)
+    table = Table(title=Text(clean(e.path)), title_justify="left", show_lines=False, expand=False)
     table.add_column("Fn", justify="right", no_wrap=True)
     table.add_column("Line", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
