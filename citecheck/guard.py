@@ -103,18 +103,18 @@ def embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def classify_address(address: Address) -> tuple[str, str] | None:
-    """(category, words) for a non-public address, or None for a public one."""
+def classify_address(address: Address) -> tuple[str, str, Address] | None:
+    """(category, words, the address judged) for a non-public address, or None for a public one.
+    The address judged is the IPv4 one an IPv6 address carries, if it carries one."""
     inner = embedded_ipv4(address)
     if inner is not None:
-        found = classify_address(inner)
-        return (found[0], f"{found[1]} (as {address})") if found is not None else None
+        return classify_address(inner)
     if address in METADATA:
         category = next(c for c, _, nets in _RANGES if any(address in n for n in nets))
-        return category, "cloud metadata"
+        return category, "cloud metadata", address
     for category, words, nets in _RANGES:
         if any(address in n for n in nets):
-            return category, words
+            return category, words, address
     return None
 
 
@@ -123,9 +123,9 @@ def refusal(address: Address, policy: GuardPolicy) -> str | None:
     found = classify_address(address)
     if found is None or not policy.active:
         return None
-    category, words = found
+    category, words, judged = found
     if words == "cloud metadata" or policy.refuses(category):
-        return f"{words} address {address}"
+        return f"{words} address {judged}" + (f" (as {address})" if judged != address else "")
     return None
 
 

@@ -183,7 +183,7 @@ class Client:
                 trust_env=True,
                 follow_redirects=False,
                 headers=headers,
-                cookies=httpx.Cookies(CookieJar(DefaultCookiePolicy(allowed_domains=[]))),
+                cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # a jar that keeps nothing
                 event_hooks={"response": [_keep_location_from_httpx]},
                 timeout=httpx.Timeout(self.options.timeout),
                 limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
