@@ -14,7 +14,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -323,11 +323,11 @@ def test_the_archive_the_user_chose_is_not_guarded(web_server: WebServer) -> Non
 
 
 @pytest.fixture
-def behind_proxy(web_server: WebServer, monkeypatch: pytest.MonkeyPatch) -> ProxyServer:
+def behind_proxy(web_server: WebServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProxyServer]:
     proxy = ProxyServer(upstream=web_server.address).start()
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    yield proxy  # type: ignore[misc]
+    yield proxy
     proxy.stop()
 
 
