@@ -31,6 +31,7 @@ from waybackpy.cdx_snapshot import CDXSnapshot
 from waybackpy.cdx_utils import check_collapses, check_filters, check_match_type
 from waybackpy.exceptions import WaybackError
 
+from citecheck.credentials import strip
 from citecheck.models import SaveResult, Snapshot
 from citecheck.net import Client, Clock, Failure, Response, Sleep
 from citecheck.version import WAYBACK
@@ -150,7 +151,7 @@ class Wayback:
         if not await self.playback_budget.take(self.options.max_wait):
             return Failure(url, "rate-limited", "the archive's playback budget is used up")
         self.requests["playback"] += 1
-        answer = await self.client.request("GET", f"{self.base}/web/{ts}id_/{url}", body=False)
+        answer = await self.client.request("GET", f"{self.base}/web/{ts}id_/{strip(url)}", body=False)
         self.answered += isinstance(answer, Response)
         return answer
 
@@ -198,7 +199,7 @@ class Wayback:
             check_match_type(match_type, url)
         except WaybackError as err:
             return Failure(url, "malformed", f"bad CDX query ({err})")
-        params: list[tuple[str, str]] = [("url", url), ("output", "json")]
+        params: list[tuple[str, str]] = [("url", strip(url)), ("output", "json")]
         params += [("matchType", match_type)] if match_type else []
         params += [("filter", f) for f in filters] + [("collapse", c) for c in collapses]
         params += [("from", since)] if since else []
@@ -290,7 +291,7 @@ class Wayback:
         if not await self.save_budget.take(self.options.max_wait):
             return SaveResult(url, "rate-limited", "the capture budget for this run is used up")
         self.requests["save"] += 1
-        answer = await self.client.post_form(f"{self.base}/save", {"url": url}, headers=self._auth())
+        answer = await self.client.post_form(f"{self.base}/save", {"url": strip(url)}, headers=self._auth())
         if isinstance(answer, Failure):
             return SaveResult(url, "error", answer.detail)
         data = _json(answer.body)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
+from citecheck.guard import bad_port
 from citecheck.models import LinkCheck, Status
 from citecheck.net import Client, Failure, Response, host_key
 
@@ -74,6 +75,8 @@ def failure_check(f: Failure) -> LinkCheck:
         return LinkCheck(Status.TIMEOUT, None, None, f.detail)
     if f.kind == "rate-limited":
         return LinkCheck(Status.BLOCKED, 429, None, f.detail)
+    if f.kind == "excluded":
+        return LinkCheck(Status.UNCHECKED, None, None, f.detail)
     return LinkCheck(Status.BROKEN, None, None, f.detail)
 
 
@@ -92,6 +95,8 @@ def malformed(url: str) -> str | None:
         parts.hostname.encode("idna")
     except UnicodeError:
         return f"the host {parts.hostname!r} is not a valid name"
+    if bad_port(parts.port):
+        return f"port {parts.port} belongs to another protocol; browsers refuse to open it"
     return None
 
 
@@ -157,6 +162,9 @@ class Checker:
                 fetched.final_url,
                 f"{reason(fetched.status)} (accepted for this host by configuration)",
             )
+        if fetched.status == 503 and (limited := self._rate_limited.get(host_key(url))):
+            # down "for a day": the server asked us to stay away; the page may well exist
+            return LinkCheck(Status.BLOCKED, 503, fetched.final_url, limited)
         result = classify(fetched)
         if result.status is Status.BLOCKED and (limited := self._rate_limited.get(host_key(url))):
             return dataclasses.replace(result, detail=limited)
@@ -180,7 +188,12 @@ class Checker:
             if host in self._rate_limited:
                 return Failure(url, "rate-limited", self._rate_limited[host])
             outcome = await self._follow(url, method)
-            if method == "HEAD" and (isinstance(outcome, Failure) or outcome.status in HEAD_INCONCLUSIVE):
+            refused = isinstance(outcome, Failure) and outcome.kind == "excluded"
+            if (
+                method == "HEAD"
+                and not refused
+                and (isinstance(outcome, Failure) or outcome.status in HEAD_INCONCLUSIVE)
+            ):
                 self._head_unreliable.add(host)
                 method = "GET"
                 outcome = await self._follow(url, method)
@@ -231,14 +244,22 @@ class Checker:
         for _ in range(self.options.max_redirects + 1):
             answer: Response | Failure = await self.client.request(method, current)
             if isinstance(answer, Failure):
+                if hops and answer.kind == "excluded":
+                    why = answer.detail.removeprefix("excluded: ")
+                    return Failure(url, "excluded", f"excluded: a redirect leads to {current[:80]}: {why}")
                 return answer
             location = answer.header("location")
             if answer.status not in REDIRECTS or not location:
                 return Fetched(url, answer.status, current, answer.headers, tuple(hops), answer.body, method)
-            target = urljoin(current, location.strip())
+            try:
+                target = urljoin(current, location.strip())
+            except ValueError as err:
+                return Failure(url, "redirect", f"redirected to a malformed address ({err})")
             hops.append(Hop(current, answer.status, target))
             if urlsplit(target).scheme.lower() not in ("http", "https"):
                 return Failure(url, "redirect", f"redirected to a non-HTTP address ({target[:80]})")
+            if (problem := malformed(target)) is not None:
+                return Failure(url, "redirect", f"redirected to an address that cannot be opened: {problem}")
             if target in seen:
                 return Failure(url, "loop", f"redirect loop after {len(hops)} hops")
             seen.add(target)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from citecheck import __version__
+from citecheck.credentials import mask, masked
 from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
 from citecheck.files import write_atomic
@@ -79,7 +80,7 @@ def _root(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"citecheck: error: {clean(message)}", err=True)
+    typer.echo(f"citecheck: error: {clean(mask(message))}", err=True)
     return typer.Exit(2)
 
 
@@ -101,7 +102,9 @@ def _guarded(body: Callable[[], int]) -> None:
 
 def _emit(text: str, output: Path | None, *, utf8: bool = False) -> None:
     """Write a report. Machine formats are always UTF-8 bytes; text for a person is encoded for the
-    terminal, with anything it cannot show replaced rather than crashing."""
+    terminal, with anything it cannot show replaced rather than crashing. Credentials written in
+    URLs are masked here, in every format (the one place all reports pass)."""
+    text = mask(text)
     if output is not None:
         write_atomic(output, text)
         return
@@ -115,7 +118,8 @@ def _text(results: Results, output: Path | None) -> str:
     """The terminal report (rich is imported only when a person will read it)."""
     from citecheck.report import text as text_report
 
-    return text_report.render(results, color=_color_for(output), width=_width(output))
+    # masked before rendering too: the table may fold a long URL across lines
+    return text_report.render(masked(results), color=_color_for(output), width=_width(output))
 
 
 def _machine_report(results: Results, fmt: str) -> str:
@@ -249,6 +253,32 @@ WaybackOpt = Annotated[
     str | None,
     typer.Option("--wayback-url", help="The Wayback-compatible archive to ask (for a self-hosted one)."),
 ]
+ExcludePrivateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--exclude-private/--no-exclude-private",
+        help="Refuse links (and redirects) to private, CGNAT, unique-local and cloud metadata addresses, "
+        "checked after DNS resolution (default: on when CI is set).",
+        show_default=False,
+    ),
+]
+ExcludeLoopbackOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--exclude-loopback/--no-exclude-loopback",
+        help="Refuse links to loopback addresses and localhost names (default: on when CI is set).",
+        show_default=False,
+    ),
+]
+ExcludeLinkLocalOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--exclude-link-local/--no-exclude-link-local",
+        help="Refuse links to link-local addresses, 169.254.0.0/16 and fe80::/10 "
+        "(default: on when CI is set).",
+        show_default=False,
+    ),
+]
 SaveOpt = Annotated[
     bool,
     typer.Option(
@@ -291,7 +321,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         return Results(extractions, checked_at, {}, {}, policy, "not checked (--offline)")
     from citecheck.archive import ArchiveOptions
     from citecheck.check import CheckOptions
-    from citecheck.net import NetOptions
+    from citecheck.config import guard_policy
+    from citecheck.net import NetOptions, origin
     from citecheck.session import Settings, run_verify
 
     config = options.config
@@ -310,6 +341,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
             user_agent=config.user_agent,
             host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
             host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
+            guard=guard_policy(config, os.environ),
+            trusted_origins=frozenset({origin(config.wayback_url)}),  # the archive is the user's choice
         ),
         check=CheckOptions(
             retries=config.retries, accept={h: c.accept for h, c in hosts.items() if c.accept}
@@ -327,7 +360,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     finally:
         stop()
     for warning in run.warnings:
-        typer.echo(f"citecheck: warning: {clean(warning)}", err=True)
+        typer.echo(f"citecheck: warning: {clean(mask(warning))}", err=True)
     return Results(
         run.extractions,
         checked_at,
@@ -359,6 +392,9 @@ def verify(
     min_interval: IntervalOpt = None,
     retries: RetriesOpt = None,
     user_agent: UserAgentOpt = None,
+    exclude_private: ExcludePrivateOpt = None,
+    exclude_loopback: ExcludeLoopbackOpt = None,
+    exclude_link_local: ExcludeLinkLocalOpt = None,
 ) -> None:
     """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
@@ -373,6 +409,9 @@ def verify(
             user_agent=user_agent,
             cache_max_age=cache_max_age,
             wayback_url=wayback_url,
+            exclude_private=exclude_private,
+            exclude_loopback=exclude_loopback,
+            exclude_link_local=exclude_link_local,
         )
         Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
         results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
@@ -411,6 +450,9 @@ def appendix(
     min_interval: IntervalOpt = None,
     retries: RetriesOpt = None,
     user_agent: UserAgentOpt = None,
+    exclude_private: ExcludePrivateOpt = None,
+    exclude_loopback: ExcludeLoopbackOpt = None,
+    exclude_link_local: ExcludeLinkLocalOpt = None,
 ) -> None:
     """An "Archived sources" appendix for publication: every cited URL with its archived copy."""
 
@@ -427,6 +469,9 @@ def appendix(
             cache_max_age=cache_max_age,
             wayback_url=wayback_url,
             fail_on="none",
+            exclude_private=exclude_private,
+            exclude_loopback=exclude_loopback,
+            exclude_link_local=exclude_link_local,
         )
         results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from citecheck.errors import InputError
+from citecheck.guard import GuardPolicy, ci_default
 from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
 
 
@@ -42,6 +43,10 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     hosts: Mapping[str, HostConfig] = field(default_factory=dict)
+    exclude_private: bool | None = None
+    exclude_loopback: bool | None = None
+    exclude_link_local: bool | None = None
+    """The network guard's flags; None: on when the `CI` environment variable says so."""
     source: str | None = None
 
 
@@ -55,7 +60,11 @@ _TYPES: dict[str, type] = {
     "user_agent": str,
     "cache_max_age": float,
     "wayback_url": str,
+    "exclude_private": bool,
+    "exclude_loopback": bool,
+    "exclude_link_local": bool,
 }
+_BOOLS = {word: True for word in ("1", "true", "yes", "on")} | {w: False for w in ("0", "false", "no", "off")}
 _LISTS = ("include", "exclude")
 ENV = {name: f"CITECHECK_{name.upper()}" for name in _TYPES}
 
@@ -75,6 +84,10 @@ def find(start: Path) -> Path | None:
 def _value(where: str, key: str, value: Any, kind: type) -> Any:
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise InputError(f"{where}: {key} must be true or false, not {value!r}")
     if kind is str and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ",".join(value)  # fail_on = ["dead", "broken"]
     if isinstance(value, kind) and not isinstance(value, bool):
@@ -138,6 +151,11 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, variable in ENV.items():
         if variable in environ and environ[variable] != "":
             raw = environ[variable]
+            if _TYPES[name] is bool:
+                if raw.strip().lower() not in _BOOLS:
+                    raise InputError(f"{variable}: {raw!r} is not true or false")
+                out[name] = _BOOLS[raw.strip().lower()]
+                continue
             try:
                 out[name] = _TYPES[name](raw)
             except ValueError:
@@ -158,6 +176,20 @@ def resolve(cwd: Path, environ: Mapping[str, str], cli: Mapping[str, Any]) -> Co
         config = replace(config, source=str(path), **settings)
     config = replace(config, **from_environment(environ))
     return replace(config, **{k: v for k, v in cli.items() if v is not None})
+
+
+def guard_policy(config: Config, environ: Mapping[str, str]) -> GuardPolicy:
+    """The network guard of a run: each flag as configured, else on in CI and off elsewhere."""
+    default = ci_default(environ)
+
+    def flag(value: bool | None) -> bool:
+        return default if value is None else value
+
+    return GuardPolicy(
+        private=flag(config.exclude_private),
+        loopback=flag(config.exclude_loopback),
+        link_local=flag(config.exclude_link_local),
+    )
 
 
 def render(config: Config) -> str:
@@ -184,6 +216,8 @@ def render(config: Config) -> str:
 def _toml(value: Any) -> str:
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return str(value)

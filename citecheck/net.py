@@ -7,6 +7,13 @@ lookups obey it: a global limit of requests in flight, a per-host limit, a minim
 between request starts to one host, and per-host pauses when a server asks us to wait.
 
 A request never raises for network trouble: it returns a `Failure` value.
+
+Safety: a URL's `user:password@` is never sent; no cookie is kept (a Set-Cookie from one response
+never goes back on a later request); a body is read only up to `max_body` decoded bytes
+(`decode.py` caps what gzip/deflate inflate to). With a `GuardPolicy` active, every request's host
+is checked before sending (IP literals, localhost-style names) and every direct connection at
+connect time (`netguard.py`); origins in `trusted_origins` (the archive the user configured) are
+exempt.
 """
 
 from __future__ import annotations
@@ -17,10 +24,14 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urlsplit
 
 import httpx
 
+from citecheck import credentials, netguard
+from citecheck.decode import ACCEPT_ENCODING, CappedDecoder, DecodeError
+from citecheck.guard import Excluded, GuardPolicy, host_refusal
 from citecheck.version import DEFAULT_USER_AGENT
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"
@@ -38,6 +49,17 @@ class NetOptions:
     user_agent: str = DEFAULT_USER_AGENT
     host_limits: Mapping[str, int] = field(default_factory=dict)
     host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    guard: GuardPolicy = field(default_factory=GuardPolicy)
+    trusted_origins: frozenset[str] = frozenset()
+    """Origins (`origin(url)`) the guard does not apply to: the archive the user configured."""
+
+
+def origin(url: str) -> str:
+    """`scheme://host:port` of a URL, lower-case, the port always given."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +78,10 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A request that got no HTTP response. `kind`: dns, refused, reset, tls, timeout, protocol, malformed."""
+    """A request that got no HTTP response.
+
+    `kind`: dns, refused, reset, tls, timeout, protocol, malformed, or excluded (the guard refused it).
+    """
 
     url: str
     kind: str
@@ -105,6 +130,10 @@ class Client:
         self._clients: dict[tuple[str, str], httpx.AsyncClient] = {}
         self._ssl = httpx.create_ssl_context(trust_env=True)
         self.requests_sent = 0
+        self.body_bytes_read = 0
+        """Body bytes received from servers (still encoded), over the run."""
+        self.body_bytes_decoded = 0
+        """Body bytes after Content-Encoding decoding, over the run (each response at most max_body)."""
 
     async def __aenter__(self) -> Client:
         return self
@@ -133,25 +162,35 @@ class Client:
         """A form POST, as polite as any request."""
         return await self.request("POST", url, headers=headers, form=form)
 
+    def guarded(self, url: str) -> bool:
+        """Whether the guard applies to this URL (it is on, and the URL is not a trusted origin)."""
+        return self.options.guard.active and origin(url) not in self.options.trusted_origins
+
     def _client(self, url: str) -> httpx.AsyncClient:
         parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc.lower())
+        key = (parts.scheme, parts.netloc.lower())  # guarded or not is fixed per origin for the run
         if key not in self._clients:
             limit = self.options.host_limits.get(host_key(url), self.options.max_per_host)
             headers = {
                 "User-Agent": self.options.user_agent,
                 "Accept": ACCEPT,
                 "Accept-Language": "en;q=0.9, *;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
             }
             headers.update(self.options.host_headers.get(host_key(url), {}))
-            self._clients[key] = httpx.AsyncClient(
+            client = httpx.AsyncClient(
                 verify=self._ssl,
                 trust_env=True,
                 follow_redirects=False,
                 headers=headers,
+                cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # a jar that keeps nothing
+                event_hooks={"response": [_keep_location_from_httpx]},
                 timeout=httpx.Timeout(self.options.timeout),
                 limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
             )
+            if self.guarded(url):
+                netguard.install(client, self.options.guard)
+            self._clients[key] = client
         return self._clients[key]
 
     async def request(
@@ -164,6 +203,9 @@ class Client:
         form: Mapping[str, str] | None = None,
     ) -> Response | Failure:
         """One request, politely: per-host limit and pacing, global limit, total deadline, capped body."""
+        shown, url = url, credentials.strip(url)
+        if self.guarded(url) and (why := host_refusal(host_key(url), self.options.guard)) is not None:
+            return Failure(shown, "excluded", f"excluded: the host is {why}")
         try:
             client = self._client(url)
         except (ValueError, httpx.InvalidURL) as err:
@@ -180,6 +222,10 @@ class Client:
                         return await self._send(client, method, url, body, headers, form)
                 except TimeoutError:
                     return Failure(url, "timeout", f"no complete answer within {self.options.timeout:g} s")
+                except Excluded as err:
+                    return Failure(url, "excluded", f"excluded: {err.detail}")
+                except DecodeError as err:
+                    return Failure(url, "protocol", f"the body does not decode ({err})")
                 except httpx.HTTPError as err:
                     return _failure(url, err)
                 except (ssl.SSLError, OSError) as err:
@@ -199,16 +245,32 @@ class Client:
         try:
             data = bytearray()
             if body and method != "HEAD":
-                async for chunk in response.aiter_bytes():
-                    data += chunk
-                    if len(data) >= self.options.max_body:
-                        del data[self.options.max_body :]
+                decoder = CappedDecoder(response.headers.get("content-encoding"), self.options.max_body)
+                raw_limit = 4 * self.options.max_body  # an encoded body that inflates to nothing ends too
+                raw = 0
+                async for chunk in response.aiter_raw():
+                    raw += len(chunk)
+                    self.body_bytes_read += len(chunk)
+                    data += decoder.feed(chunk)
+                    if decoder.full or not decoder.known or raw >= raw_limit:
                         break
-            return Response(
-                str(response.url), response.status_code, tuple(response.headers.multi_items()), bytes(data)
-            )
+                self.body_bytes_decoded += len(data)
+            kept = [*response.headers.multi_items(), *response.extensions.get(_LOCATION, [])]
+            return Response(str(response.url), response.status_code, tuple(kept), bytes(data))
         finally:
             await response.aclose()
+
+
+_LOCATION = "citecheck.location"
+
+
+async def _keep_location_from_httpx(response: httpx.Response) -> None:
+    """Hide `Location` from httpx: it parses a redirect's target even when it does not follow it, and a
+    malformed one (`javascript:x`, `http://[::1`) raises outside its own errors. check.py judges it."""
+    found = response.headers.get_list("location")
+    if found:
+        del response.headers["location"]
+        response.extensions[_LOCATION] = [("location", v) for v in found]
 
 
 def _failure(url: str, err: BaseException) -> Failure:
