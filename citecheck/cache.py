@@ -4,6 +4,7 @@ One table of expiring JSON values by (kind, key): `check` results (successes onl
 configurable time) and, later, archive lookups. WAL mode and a busy timeout let two runs share the
 file; every write is a transaction, so a run killed mid-write leaves the previous state. A file
 that is not a usable database is moved aside and rebuilt, with a warning for the CLI to show.
+Credentials written in URLs never reach the file: keys are stored without them, values masked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir
+
+from citecheck.credentials import masked
+from citecheck.credentials import strip as strip_credentials
 
 FILENAME = "cache.sqlite3"
 _SCHEMA = """
@@ -83,7 +87,10 @@ class ResultCache:
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
         """The live (unexpired) values among `keys`."""
-        wanted = list(dict.fromkeys(keys))
+        asked: dict[str, list[str]] = {}
+        for key in keys:
+            asked.setdefault(strip_credentials(key), []).append(key)
+        wanted = list(asked)
         now = self.now().timestamp()
         found: dict[str, Any] = {}
         for start in range(0, len(wanted), 500):
@@ -100,7 +107,8 @@ class ResultCache:
                 return found
             for key, value in rows:
                 with contextlib.suppress(ValueError):
-                    found[key] = json.loads(value)
+                    decoded = json.loads(value)
+                    found.update(dict.fromkeys(asked.get(key, []), decoded))
         return found
 
     def put_many(self, kind: str, values: Mapping[str, Any], max_age: dt.timedelta | None) -> None:
@@ -109,7 +117,10 @@ class ResultCache:
             return
         now = self.now()
         expires = (now + max_age).timestamp() if max_age is not None else None
-        rows = [(kind, k, json.dumps(v), now.timestamp(), expires) for k, v in values.items()]
+        rows = [
+            (kind, strip_credentials(k), json.dumps(masked(v)), now.timestamp(), expires)
+            for k, v in values.items()
+        ]
         try:
             with self._transaction():
                 self._db.executemany(
@@ -126,7 +137,9 @@ class ResultCache:
         if not keys:
             return
         with contextlib.suppress(sqlite3.DatabaseError), self._transaction():
-            self._db.executemany("DELETE FROM results WHERE kind = ? AND key = ?", [(kind, k) for k in keys])
+            self._db.executemany(
+                "DELETE FROM results WHERE kind = ? AND key = ?", [(kind, strip_credentials(k)) for k in keys]
+            )
 
     @contextlib.contextmanager
     def _transaction(self) -> Any:

@@ -102,6 +102,23 @@ def test_nothing_about_cookies_reaches_the_cache(web_server: WebServer, tmp_path
         assert b"COOKIEVALUE42" not in data and b"Set-Cookie" not in data and b"session=" not in data
 
 
+def test_credentials_never_reach_the_cache(web_server: WebServer, tmp_path: Path) -> None:
+    """The cache holds the URL without its credentials; a second run is still served from it."""
+    web_server.add("/p", Route(200, body=PAGE))
+    web_server.add("/r", Route(301, headers=[("Location", f"http://u:{SECRET}@127.0.0.1:{web_server.port}/p")]))
+    url = web_server.url("/p").replace("http://", f"http://alice:{SECRET}@")
+    text = f"A claim.¹ Another.²\n\n¹ {url}\n² {web_server.url('/r')}\n"
+    settings = Settings(archive=None, cache_dir=tmp_path / "cache")
+    sent = []
+    for _ in range(2):
+        run = asyncio.run(run_verify([extract(Document("doc.txt", text))], settings))
+        assert run.checks[url].status is Status.OK
+        sent.append(len(web_server.log))
+    assert sent[0] >= 3 and sent[1] == sent[0]  # the second run was served from the cache
+    files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert files and all(SECRET.encode() not in p.read_bytes() for p in files)
+
+
 @pytest.mark.parametrize(
     "args",
     [
