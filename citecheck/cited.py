@@ -22,6 +22,7 @@ _SIGNAL = re.compile(
 )
 _HANDLE = re.compile(r"\(@\w{1,30}\)")
 _QUOTED = re.compile(r"[“\"]([^“”\"]{8,400}?)[,.]?[”\"]")
+_CJK_QUOTED = re.compile(r"[「『]([^「」『』]{2,200})[」』]")  # Chinese and Japanese title quotes
 _ITALIC = re.compile(r"(?<![\w*])[*_]{1,2}([^*_]{8,300}?)[*_]{1,2}(?![\w*])")
 _ITALIC_ANY = re.compile(r"(?<![\w*])[*_]{1,2}([^*_]{2,300}?)[*_]{1,2}(?![\w*])")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -37,6 +38,31 @@ _PIN = re.compile(r"^(?:at\s+)?\d+(?:[-–]\d+)?$|^(?:art|arts|para|paras|§+|no
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w’'.-]*|&|and|of|the|de|del|la|van|von|der|et|al\.|al)$")
 _MONTH_DAY_COMMA = re.compile(r"(\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}),(\s+\d{4})")
 _HAS_DIGIT = re.compile(r"\d")
+_REFERENCE = re.compile(r"[/\[\]§]|\bDoc\.|\bU\.N\.T\.S\.|\bUNTS\b")
+_ID = re.compile(r"^[*_]*(?:id|ibid)\.?[*_]*(?:\s|,|$)", re.IGNORECASE)
+_EXPLANATORY = re.compile(r"\(\s*[“\"][^()]*\)")
+_DOCUMENT_WORDS = frozenset(
+    [
+        "Convention",
+        "Covenant",
+        "Treaty",
+        "Protocol",
+        "Act",
+        "Declaration",
+        "Resolution",
+        "Proclamation",
+        "Report",
+        "Letter",
+        "Statement",
+        "Order",
+        "Opinion",
+        "Agreement",
+        "Charter",
+        "Rules",
+        "Regulation",
+        "Directive",
+    ]
+)
 _CASE = re.compile(r"\bv\.\s")
 
 
@@ -76,10 +102,13 @@ def parse_citation(segment: str, date: dt.date | None = None) -> CitedWork:
     text = " ".join(_SIGNAL.sub("", segment).split()).strip(" ,;:.(")
     if not re.search(r"[^\W\d_]{2}", text):
         return CitedWork(None, date=date, kind="bare")
+    if _ID.match(text):
+        return CitedWork(None, date=date, kind="id")
+    text = _EXPLANATORY.sub("", text).strip(" ,;:.")  # (“a quoted passage”) is no title
     if _HANDLE.search(text):
         author = text[: _HANDLE.search(text).start()].strip()  # type: ignore[union-attr]
         return CitedWork(None, (author,) if author else (), _post_outlet(text), date, "post")
-    quoted = _quoted_title(text)
+    quoted = _quoted_title(text) or _CJK_QUOTED.search(text)
     italic = _ITALIC.search(text) if quoted is None else None
     if quoted is not None or italic is not None:
         m = quoted or italic
@@ -96,7 +125,7 @@ def _quoted_title(text: str) -> re.Match[str] | None:
     outlet or the end follows), so a quoted phrase inside a longer title is not taken for it."""
     for m in _QUOTED.finditer(text):
         rest = text[m.end() :].lstrip()
-        if not rest or rest[0] in ",(*_" or _ITALIC_ANY.match(rest) or m.group(0)[-2:-1] in ",.":
+        if not rest or rest[0] in ",(*_" or _ITALIC_ANY.match(rest) or m.group(0)[-2:-1] == ",":
             return m
     return None
 
@@ -121,7 +150,11 @@ def _segments(text: str) -> list[str]:
     protected = _MONTH_DAY_COMMA.sub("\\1\x00\\2", _strip_dates(text))
     protected = re.sub(r",([’”])", r"\1,", protected)  # ‘Title,’ Outlet: the comma ends the title
     parts = [p.replace("\x00", ",").strip() for p in protected.split(",")]
-    return [p for p in parts if p and not _is_date(p) and not _PIN.match(p) and not _REPORTER.match(p)]
+    return [
+        p
+        for p in parts
+        if p and not _is_date(p) and not _PIN.match(p) and not _REPORTER.match(p) and not _REFERENCE.search(p)
+    ]
 
 
 def _is_date(part: str) -> bool:
@@ -140,6 +173,8 @@ def _by_segments(text: str, date: dt.date | None) -> CitedWork:
     authors: tuple[str, ...] = ()
     if len(parts) > 1 and _name_like(parts[0]):
         authors = _split_authors(parts.pop(0))
+        while len(parts) > 1 and _name_like(parts[0]) and re.search(r"\s(?:&|and)\s", parts[0]):
+            authors += _split_authors(parts.pop(0))  # Zittrain, Albert & Lessig
     title = _clean_title(", ".join(parts))
     return CitedWork(title or None, authors, outlet, date)
 
@@ -161,7 +196,7 @@ def _name_like(part: str) -> bool:
     words = part.split()
     if not 1 <= len(words) <= 7 or any(ch.isdigit() for ch in part) or _CASE.search(part + " "):
         return False
-    if ":" in part or "?" in part:
+    if ":" in part or "?" in part or _DOCUMENT_WORDS & set(words):
         return False
     return all(_NAME_WORD.match(w) for w in words) and sum(w[0].isupper() for w in words) >= 1
 
@@ -187,4 +222,5 @@ def _outlet_after(tail: str) -> str | None:
 
 def _clean_title(title: str) -> str:
     title = _ITALIC_ANY.sub(r"\1", title)
+    title = re.sub(r"\s+art\.?\s*\d+.*$", "", title, flags=re.IGNORECASE)  # a treaty's pin cite
     return " ".join(title.split()).strip(" ,;:“”\"'*_").rstrip(".").strip()

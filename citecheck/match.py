@@ -95,11 +95,13 @@ def normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, bigrams: bool | None = None) -> list[str]:
     """Word tokens of normalised text (a plural `s` dropped), or character bigrams for scripts
-    written without spaces."""
+    written without spaces (`bigrams` None: decide by the text)."""
     norm = normalise(text)
-    if _NO_SPACE_SCRIPT.search(norm):
+    if bigrams is None:
+        bigrams = _NO_SPACE_SCRIPT.search(norm) is not None
+    if bigrams:
         squashed = norm.replace(" ", "")
         return [squashed[i : i + 2] for i in range(max(1, len(squashed) - 1))]
     return [_stem(w) for w in norm.split()]
@@ -129,14 +131,19 @@ def variants(page_title: str) -> list[str]:
 
 def similarity(cited: str, found: str) -> float:
     """How alike two titles are, 0..1 (see the module docstring)."""
-    a, b = tokens(cited), tokens(found)
+    bigrams = bool(_NO_SPACE_SCRIPT.search(cited) or _NO_SPACE_SCRIPT.search(found))
+    a, b = tokens(cited, bigrams), tokens(found, bigrams)
     if not a or not b:
         return 0.0
     ca = [t for t in a if t not in STOPWORDS] or a
     cb = [t for t in b if t not in STOPWORDS] or b
     sa, sb = set(ca), set(cb)
     dice = 2 * len(sa & sb) / (len(sa) + len(sb))
-    ratio = SequenceMatcher(None, " ".join(ca), " ".join(cb), autojunk=False).ratio()
+    ja, jb = " ".join(ca), " ".join(cb)
+    ratio = max(
+        SequenceMatcher(None, ja, jb, autojunk=False).ratio(),
+        SequenceMatcher(None, jb, ja, autojunk=False).ratio(),
+    )
     return max(dice, ratio, _inside(a, b))
 
 
