@@ -22,10 +22,18 @@ from citecheck.net import Failure
 from citecheck.pagemeta import from_response
 
 JUDGED = frozenset({Status.OK, Status.REDIRECTED})
+NOT_JUDGED = {
+    Status.BLOCKED: "the server refused us",
+    Status.SOFT_404: "the address shows an error page",
+    Status.DEAD: "the page is gone",
+    Status.BROKEN: "the page could not be fetched",
+    Status.TIMEOUT: "the page did not answer in time",
+}
 
 
 def match_links(extractions: Sequence[Extraction], checks: Mapping[str, LinkCheck]) -> dict[Link, Match]:
-    """A match for every footnoted link whose page answered (or refused us: `unknown`)."""
+    """A match for every footnoted link that was checked: judged when its page answered, else
+    `unknown` with the reason (an unchecked link has none)."""
     found: dict[Link, Match] = {}
     for e in extractions:
         for fn in e.footnotes:
@@ -36,10 +44,9 @@ def match_links(extractions: Sequence[Extraction], checks: Mapping[str, LinkChec
                 cited = cited_work(fn.text, link.written)
                 if check.status in JUDGED:
                     found[link] = judge(cited, check.page)
-                elif check.status is Status.BLOCKED:
-                    found[link] = Match(
-                        MatchVerdict.UNKNOWN, None, cited.title, None, "the server refused us", cited.date
-                    )
+                elif check.status in NOT_JUDGED:
+                    reason = NOT_JUDGED[check.status]
+                    found[link] = Match(MatchVerdict.UNKNOWN, None, cited.title, None, reason, cited.date)
     return found
 
 
