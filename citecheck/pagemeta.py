@@ -49,6 +49,15 @@ _DATE_META = frozenset(
 _AUTHOR_META = frozenset({"author", "citation_author", "article:author", "dc.creator", "parsely-author"})
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})|(\d{4})/(\d{2})/(\d{2})")
 _WANTED = SoupStrainer(["title", "meta", "script", "h1"])
+# Why fragments: bs4 on a whole 256 KB page costs ~110 ms of event-loop time; the tags that carry
+# metadata are few, so they are cut out first (~1 ms) and only they are parsed.
+_FRAGMENTS = re.compile(
+    r"<title\b[^>]*>.{0,4000}?</title\s*>|<meta\b[^>]*>"
+    r"|<script\b[^>]*ld\+json[^>]*>.{0,100000}?</script\s*>|<h1\b[^>]*>.{0,4000}?</h1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+MAX_FRAGMENTS = 400
 
 
 def from_response(body: bytes, content_type: str | None, *, complete: bool) -> PageMeta | None:
@@ -70,9 +79,11 @@ def _charset(content_type: str | None) -> str | None:
 
 def html_meta(body: bytes, encoding: str | None = None) -> PageMeta:
     """Titles, dates and authors of an HTML page (entities decoded, whitespace folded)."""
+    text = _decode(body, encoding)
+    pieces = [m.group(0) for _, m in zip(range(MAX_FRAGMENTS), _FRAGMENTS.finditer(text), strict=False)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(body, "html.parser", parse_only=_WANTED, from_encoding=encoding)
+        soup = BeautifulSoup("\n".join(pieces), "html.parser", parse_only=_WANTED)
     titles: list[tuple[str, str]] = []
     dates: list[dt.date] = []
     authors: list[str] = []
@@ -103,6 +114,24 @@ def html_meta(body: bytes, encoding: str | None = None) -> PageMeta:
     return PageMeta(
         tuple(dict.fromkeys(titles)), tuple(dict.fromkeys(dates)), tuple(dict.fromkeys(authors)), site
     )
+
+
+def _decode(body: bytes, encoding: str | None) -> str:
+    """The page as text: the declared charset (header, else `<meta>`), else UTF-8 (a character the
+    body cap cut in two is replaced), else cp1252."""
+    found = _META_CHARSET.search(body[:4096])
+    declared = encoding or (found.group(1).decode("ascii", "replace") if found else None)
+    if declared:
+        try:
+            return body.decode(declared, "replace")
+        except LookupError:
+            pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start >= len(body) - 3:
+            return body.decode("utf-8", "replace")
+    return body.decode("cp1252", "replace")
 
 
 def _fold(text: str) -> str:

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citecheck.cited import CitedWork, citation_segment, cited_work, parse_citation
 from citecheck.extract import extract
@@ -221,3 +223,10 @@ def test_segment_stops_at_the_previous_url_and_semicolon() -> None:
     text = "A, One, X (2020), <https://a.example/1>; B, Two, Y (2021), <https://b.example/2>."
     assert citation_segment(text, "https://b.example/2") == "B, Two, Y (2021),"
     assert citation_segment(text, "https://nowhere.example/") == ""
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_a_cited_work(text: str) -> None:
+    work = parse_citation(text)
+    assert work.title is None or (work.title.strip() and work.title == work.title.strip())
+    assert work.kind in ("work", "post", "bare", "id")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citecheck.models import PageMeta
 from citecheck.pagemeta import from_json, from_response, html_meta, pdf_meta, to_json
@@ -85,6 +87,21 @@ def test_entities_and_declared_charset() -> None:
     )
 
 
+def test_charset_from_meta_and_a_cut_character() -> None:
+    page = '<meta charset="windows-1252"><title>Año — El País</title>'.encode("cp1252")
+    assert html_meta(page).titles == (("title", "Año — El País"),)
+    cut = "<title>Déjà vu</title><p>é".encode()[:-1]  # the body cap cut the last character in two
+    assert html_meta(cut).titles == (("title", "Déjà vu"),)
+    assert html_meta("<title>Déjà vu</title>".encode("cp1252")).titles == (("title", "Déjà vu"),)
+
+
+def test_metadata_deep_in_a_large_page() -> None:
+    filler = b"<div><p>text <a href='/x'>link</a></p></div>\n" * 5000
+    page = b"<title>T | Site</title>" + filler + b'<script type="application/ld+json">{"@type": "Article",'
+    page += b' "headline": "Late headline"}</script><h1>Heading</h1>'
+    assert html_meta(page).titles == (("title", "T | Site"), ("json-ld", "Late headline"), ("h1", "Heading"))
+
+
 def test_nothing_usable() -> None:
     assert html_meta(b"<html><body><p>hello</p></body></html>") == PageMeta()
     assert from_response(b"", "text/html", complete=True) is None
@@ -115,3 +132,12 @@ def test_a_truncated_pdf_is_not_read() -> None:
 def test_cache_round_trip(page: PageMeta) -> None:
     assert from_json(to_json(page)) == page
     assert from_json("junk") is None and to_json(None) is None
+
+
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from([None, "text/html", "text/html; charset=bogus", "application/pdf"]),
+)
+def test_any_bytes_give_metadata_or_none(body: bytes, content_type: str | None) -> None:
+    page = from_response(body, content_type, complete=True)
+    assert page is None or all(t and len(t) <= 400 for _, t in page.titles)

@@ -28,13 +28,13 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "timeout": ("TimedOut", "The cited URL did not answer in time."),
     "redirected": ("MovedLink", "The cited URL moved permanently to a different page: update the citation."),
+    "wrapped": ("WrappedUrl", "The URL as written was damaged by line wrapping; the document needs fixing."),
+    "unchecked": ("Unchecked", "The URL was not checked."),
+    "ok": ("Ok", "The URL works."),
     "drift": (
         "ContentDrift",
         "The cited URL works, but the page shows something other than the cited work.",
     ),
-    "wrapped": ("WrappedUrl", "The URL as written was damaged by line wrapping; the document needs fixing."),
-    "unchecked": ("Unchecked", "The URL was not checked."),
-    "ok": ("Ok", "The URL works."),
 }
 
 
