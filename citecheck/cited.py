@@ -75,7 +75,8 @@ class CitedWork:
     outlet: str | None = None
     date: dt.date | None = None
     kind: str = "work"
-    """`work`, `post` (a social-media post: its text is no title) or `bare` (only a URL)."""
+    """`work`, `post` (a social-media post: its text is no title), `bare` (only a URL) or `id`
+    (*Id.*: the previous citation)."""
 
 
 def citation_segment(footnote_text: str, written: str) -> str:
@@ -105,8 +106,8 @@ def parse_citation(segment: str, date: dt.date | None = None) -> CitedWork:
     if _ID.match(text):
         return CitedWork(None, date=date, kind="id")
     text = _EXPLANATORY.sub("", text).strip(" ,;:.")  # (“a quoted passage”) is no title
-    if _HANDLE.search(text):
-        author = text[: _HANDLE.search(text).start()].strip()  # type: ignore[union-attr]
+    if handle := _HANDLE.search(text):
+        author = text[: handle.start()].strip()
         return CitedWork(None, (author,) if author else (), _post_outlet(text), date, "post")
     quoted = _quoted_title(text) or _CJK_QUOTED.search(text)
     italic = _ITALIC.search(text) if quoted is None else None

@@ -181,58 +181,23 @@ def judge(cited: CitedWork, page: PageMeta | None, threshold: float = THRESHOLD)
         reason = why.get(cited.kind, "the citation names no title")
         return Match(MatchVerdict.UNKNOWN, None, None, None, reason, cited.date, page_date)
     if page is None or not page.titles:
-        reason = (
-            "the page has no usable title"
-            if page is None or page.kind == "html"
-            else f"a {page.kind} without a title"
-        )
+        kind = page.kind if page is not None else "html"
+        reason = "the page has no usable title" if kind == "html" else f"a {kind} without a title"
         return Match(MatchVerdict.UNKNOWN, None, cited.title, None, reason, cited.date, page_date)
     score, title = best_title(cited.title, page)
-    score = round(score, 3)
-    agrees = (
-        page_date is not None and cited.date is not None and abs(page_date - cited.date) <= DATE_TOLERANCE
-    )
-    far = page_date is not None and cited.date is not None and abs(page_date - cited.date) > DATE_CONTRADICTS
+    gap = abs(page_date - cited.date) if page_date is not None and cited.date is not None else None
+    verdict, reason = _decide(round(score, 3), len(tokens(cited.title)), gap, threshold)
+    return Match(verdict, round(score, 3), cited.title, title, reason, cited.date, page_date)
+
+
+def _decide(score: float, words: int, gap: dt.timedelta | None, threshold: float) -> tuple[MatchVerdict, str]:
+    """The verdict from the score, the cited title's length and how far apart the dates are."""
     if score >= threshold:
-        if far and score < threshold + 0.1:
-            return Match(
-                MatchVerdict.UNKNOWN,
-                score,
-                cited.title,
-                title,
-                "the title is close but the dates are over a year apart",
-                cited.date,
-                page_date,
-            )
-        return Match(
-            MatchVerdict.MATCH, score, cited.title, title, "the title matches", cited.date, page_date
-        )
-    if agrees and score >= threshold - GRAY:
-        return Match(
-            MatchVerdict.MATCH,
-            score,
-            cited.title,
-            title,
-            "the title is close and the date agrees",
-            cited.date,
-            page_date,
-        )
-    if len(tokens(cited.title)) < MIN_TOKENS_FOR_DRIFT:
-        return Match(
-            MatchVerdict.UNKNOWN,
-            score,
-            cited.title,
-            title,
-            "the cited title is too short to judge",
-            cited.date,
-            page_date,
-        )
-    return Match(
-        MatchVerdict.DRIFT,
-        score,
-        cited.title,
-        title,
-        "the page shows a different title",
-        cited.date,
-        page_date,
-    )
+        if gap is not None and gap > DATE_CONTRADICTS and score < threshold + 0.1:
+            return MatchVerdict.UNKNOWN, "the title is close but the dates are over a year apart"
+        return MatchVerdict.MATCH, "the title matches"
+    if gap is not None and gap <= DATE_TOLERANCE and score >= threshold - GRAY:
+        return MatchVerdict.MATCH, "the title is close and the date agrees"
+    if words < MIN_TOKENS_FOR_DRIFT:
+        return MatchVerdict.UNKNOWN, "the cited title is too short to judge"
+    return MatchVerdict.DRIFT, "the page shows a different title"
