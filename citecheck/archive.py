@@ -25,7 +25,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from waybackpy.cdx_snapshot import CDXSnapshot
 from waybackpy.cdx_utils import check_collapses, check_filters, check_match_type
@@ -39,6 +39,7 @@ from citecheck.version import WAYBACK
 EARLIEST = "19960101000000"
 _REASON = re.compile(r"found capture at (\d{14})")
 _LOCATION_TS = re.compile(r"/web/(\d{14})")
+_RAW_PLAYBACK = re.compile(r"/web/(\d{14})/")
 _CDX_FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
 
 
@@ -177,6 +178,24 @@ class Wayback:
             if answer.status == 429:
                 self.playback_budget.block(self.options.cdx_pause_after_429)
             return Failure(url, "protocol", f"the archive answered {answer.status}")
+        return Failure(url, "protocol", "the archive kept redirecting")
+
+    async def capture_page(self, snapshot: Snapshot) -> Response | Failure:
+        """The archived bytes of a capture, in the raw `id_` form (no archive banner or rewritten
+        links), within the playback budget; one redirect to the nearest capture is followed."""
+        url = _RAW_PLAYBACK.sub(r"/web/\1id_/", snapshot.url, count=1)
+        for _ in range(2):
+            if not await self.playback_budget.take(self.options.max_wait):
+                return Failure(url, "rate-limited", "the archive's playback budget is used up")
+            self.requests["playback"] += 1
+            answer = await self.client.request("GET", url)
+            if isinstance(answer, Failure):
+                return answer
+            self.answered += 1
+            location = answer.header("location")
+            if answer.status not in (301, 302, 303, 307, 308) or not location:
+                return answer
+            url = urljoin(url, location)
         return Failure(url, "protocol", "the archive kept redirecting")
 
     # --- CDX ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reas
 from citecheck.guard import bad_port
 from citecheck.models import LinkCheck, Status
 from citecheck.net import Client, Failure, Response, host_key
+from citecheck.pagemeta import from_response
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 FILE_SUFFIXES = (
@@ -116,6 +117,18 @@ def retry_after(value: str | None, now: dt.datetime | None = None) -> float | No
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
+def with_page(result: LinkCheck, fetched: Fetched, max_body: int) -> LinkCheck:
+    """A working page's check, with the metadata its fetched bytes hold (no extra request)."""
+    if result.status not in (Status.OK, Status.REDIRECTED) or fetched.method != "GET":
+        return result
+    length = fetched.header("content-length")
+    complete = len(fetched.body) < max_body or (
+        length is not None and length.strip() == str(len(fetched.body))
+    )
+    page = from_response(fetched.body, fetched.header("content-type"), complete=complete)
+    return dataclasses.replace(result, page=page) if page is not None else result
+
+
 class Checker:
     """Checks URLs with one shared client; remembers per-host quirks for the run."""
 
@@ -165,7 +178,7 @@ class Checker:
         if fetched.status == 503 and (limited := self._rate_limited.get(host_key(url))):
             # down "for a day": the server asked us to stay away; the page may well exist
             return LinkCheck(Status.BLOCKED, 503, fetched.final_url, limited)
-        result = classify(fetched)
+        result = with_page(classify(fetched), fetched, self.client.options.max_body)
         if result.status is Status.BLOCKED and (limited := self._rate_limited.get(host_key(url))):
             return dataclasses.replace(result, detail=limited)
         if self.options.sibling_probe and needs_sibling_probe(fetched, result):

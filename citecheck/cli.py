@@ -370,6 +370,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         saves=run.saves,
         archive_requests=run.archive_requests,
         archive_looked_up=options.archive,
+        matches=run.matches,
     )
 
 

@@ -172,6 +172,19 @@ class Extraction:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What a fetched page says it is: its titles (by source: `title`, `og:title`, `citation_title`,
+    `json-ld`, `h1`, `pdf`), publication dates and authors, read from the bytes already fetched."""
+
+    titles: tuple[tuple[str, str], ...] = ()
+    dates: tuple[dt.date, ...] = ()
+    authors: tuple[str, ...] = ()
+    site: str | None = None
+    kind: str = "html"
+    """`html`, `pdf`, or `other` (nothing to read titles from)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LinkCheck:
     """The outcome of checking one URL live. An outcome is a value, never an exception."""
 
@@ -179,6 +192,33 @@ class LinkCheck:
     http_status: int | None = None
     final_url: str | None = None
     detail: str = ""
+    page: PageMeta | None = None
+    """The page's metadata when it answered 2xx with a body (None: not read)."""
+
+
+class MatchVerdict(StrEnum):
+    """Whether a page is the work its citation names."""
+
+    MATCH = "match"
+    DRIFT = "drift"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The cited work against what the page (and, for a drifted page, its archived capture) shows."""
+
+    verdict: MatchVerdict
+    score: float | None
+    cited_title: str | None
+    page_title: str | None
+    reason: str = ""
+    cited_date: dt.date | None = None
+    page_date: dt.date | None = None
+    archive_verdict: MatchVerdict | None = None
+    """For a drifted page with a capture: whether the capture is the cited work (None: not compared)."""
+    archive_title: str | None = None
+    archive_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

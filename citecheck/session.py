@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from citecheck import pagemeta
 from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
+from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
-from citecheck.models import Extraction, Link, LinkCheck, SaveResult, Snapshot, Status
+from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
 from citecheck.net import Client, Failure, NetOptions, host_key
 from citecheck.verify import (
     apply,
@@ -68,6 +70,7 @@ class RunResult:
     archive_requests: dict[str, int]
     warnings: list[str]
     requests: int
+    matches: dict[Link, Match] = field(default_factory=dict)
 
 
 def _to_cache(check: LinkCheck) -> dict[str, object]:
@@ -76,10 +79,13 @@ def _to_cache(check: LinkCheck) -> dict[str, object]:
         "http_status": check.http_status,
         "final_url": check.final_url,
         "detail": check.detail,
+        "page": pagemeta.to_json(check.page),
     }
 
 
 def _from_cache(value: dict[str, object]) -> LinkCheck | None:
+    if "page" not in value:
+        return None  # kept before pages were read: check again, or matching would be skipped
     try:
         status = Status(str(value["status"]))
         code = value.get("http_status")
@@ -89,6 +95,7 @@ def _from_cache(value: dict[str, object]) -> LinkCheck | None:
             int(code) if isinstance(code, int) else None,
             str(final) if final is not None else None,
             f"{value.get('detail', '')} (cached)",
+            pagemeta.from_json(value["page"]),
         )
     except (KeyError, ValueError):
         return None
@@ -210,6 +217,9 @@ async def run_verify(
                             snap = archives.get((link.url, link.accessed))
                             if link.url in saves and snap is not None:
                                 lookups.remember(link.url, link.accessed or e.date, snap)
+            matches = match_links(resolved, checks)
+            if wayback is not None:
+                matches = await recheck_in_archive(matches, archives, wayback)
             return RunResult(
                 resolved,
                 checks,
@@ -218,6 +228,7 @@ async def run_verify(
                 dict(wayback.requests) if wayback else {},
                 warnings,
                 client.requests_sent,
+                matches,
             )
     finally:
         if cache is not None:

@@ -1,7 +1,8 @@
 """From what was found to pass / warn / fail, by the user's `--fail-on` policy. Pure.
 
 Statuses are the contract's; `wrapped` is one more condition a link can fail on: its written form
-differs from the URL the author meant, so the document itself still needs fixing.
+differs from the URL the author meant, so the document itself still needs fixing. `drift` is
+another: the page answers but shows something other than the cited work (a warning by default).
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from citecheck.errors import InputError
-from citecheck.models import Link, LinkCheck, Status
+from citecheck.models import Link, LinkCheck, Match, MatchVerdict, Status
 
 WRAPPED = "wrapped"
-CONDITIONS = frozenset({s.value for s in Status} | {WRAPPED})
+DRIFT = "drift"
+CONDITIONS = frozenset({s.value for s in Status} | {WRAPPED, DRIFT})
 DEFAULT_FAIL_ON = frozenset({"dead", "broken", "soft-404", WRAPPED})
-DEFAULT_WARN_ON = frozenset({"blocked", "timeout", "redirected"})
+DEFAULT_WARN_ON = frozenset({"blocked", "timeout", "redirected", DRIFT})
 
 
 class Verdict(StrEnum):
@@ -47,9 +49,11 @@ class Policy:
             )
         return cls(names, (DEFAULT_WARN_ON | DEFAULT_FAIL_ON) - names - {WRAPPED})
 
-    def judge(self, link: Link, check: LinkCheck) -> Verdict:
-        """The verdict on one link given its check."""
+    def judge(self, link: Link, check: LinkCheck, match: Match | None = None) -> Verdict:
+        """The verdict on one link given its check (and whether its page is the cited work)."""
         conditions = {check.status.value}
+        if match is not None and match.verdict is MatchVerdict.DRIFT:
+            conditions.add(DRIFT)
         if link.repair is not None:
             conditions.add(WRAPPED)
         if conditions & self.fail_on:

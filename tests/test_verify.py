@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 import trustme
+from letter_pages import source_page
 from test_letter import REPAIRED, WRITTEN
+from test_pagemeta import pdf_bytes
 from webserver import ProxyServer, Route, WebServer
 
 from citecheck.extract import extract
@@ -91,20 +93,21 @@ def build_letter_web(web: WebServer) -> None:
         web.add(parts.path or "/", route, host=parts.hostname)
 
     for status, meant in EXPECTED.values():
-        if status is Status.OK:
-            serve(meant, page(f"Cited source {len(meant)}"))
+        if status is Status.OK and not meant.endswith(".pdf"):  # the PDFs are served below
+            serve(meant, source_page(meant))
     for url in (WRITTEN[1][0], WRITTEN[22][0], WRITTEN[24][0], WRITTEN[24][1], WRITTEN[27][0]):
         serve(url, CHALLENGE)  # x.com
     serve(REPAIRED[WRITTEN[22][1]], Route(403, headers=[("Server", "DataDome")]))
     serve(WRITTEN[22][1], Route(403, headers=[("Server", "DataDome")]))
     serve(WRITTEN[1][1], Route(301, headers=[("Location", WRITTEN[18][0])]))
-    serve(WRITTEN[3][0], Route(200, body=b"%PDF-1.7", head="405", content_type="application/pdf"))
+    letter = pdf_bytes("Letter of April 17, 2025 to Secretary of State Marco Rubio", [(12, "Dear Secretary")])
+    serve(WRITTEN[3][0], Route(200, body=letter, head="405", content_type="application/pdf"))
     serve(WRITTEN[4][0], Route(200, body=b"%PDF-1.7", content_type="application/pdf"))
     serve(
         WRITTEN[19][0],
         Route(301, headers=[("Location", "https://www.newsweek.com/trump-el-salvador-2056122")]),
     )
-    serve("https://www.newsweek.com/trump-el-salvador-2056122", page("Newsweek"))
+    serve("https://www.newsweek.com/trump-el-salvador-2056122", source_page("trump-el-salvador-2056122"))
     serve(WRITTEN[26][0], page("Page Not Found | Homeland Security"))
     serve(WRITTEN[29][0], Route(301, headers=[("Location", WRITTEN[29][0] + "/")]))
     serve(WRITTEN[29][0] + "/", page("NPR"))

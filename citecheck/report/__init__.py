@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from citecheck.models import Extraction, Link, LinkCheck, SaveResult, Snapshot, Status
+from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
 from citecheck.verdict import Policy, Verdict
 
 
@@ -27,6 +27,7 @@ class Results:
     saves: Mapping[str, SaveResult] = field(default_factory=dict)
     archive_requests: Mapping[str, int] = field(default_factory=dict)
     archive_looked_up: bool = False
+    matches: Mapping[Link, Match] = field(default_factory=dict)
 
     def check(self, link: Link) -> LinkCheck:
         """What checking found for a link's URL (unchecked when it was not checked)."""
@@ -37,8 +38,12 @@ class Results:
         """The capture chosen for a link (by its URL and the date its citation gives)."""
         return self.archives.get((link.url, link.accessed))
 
+    def match(self, link: Link) -> Match | None:
+        """Whether the link's page is the cited work (None: not judged, e.g. offline)."""
+        return self.matches.get(link)
+
     def verdict(self, link: Link) -> Verdict:
-        return self.policy.judge(link, self.check(link))
+        return self.policy.judge(link, self.check(link), self.match(link))
 
     def all_links(self) -> list[Link]:
         return [link for e in self.extractions for link in e.links()]

@@ -2,7 +2,9 @@
 
 One row per cited URL in footnote order: the footnote, a short citation, the URL as meant, what
 it answers now, and the archived copy with its date; a URL the archive does not hold says so
-plainly. Everything that came from a document or a server is escaped for the format it goes into.
+plainly, and where the live page no longer shows the cited work but the archived copy does, a
+note says the archived copy is the faithful one. Everything that came from a document or a server
+is escaped for the format it goes into.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from citecheck.models import Link, Snapshot, Status
+from citecheck.models import Link, MatchVerdict, Snapshot, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import clean, json_text
 
 TITLE = "Archived sources"
 NOT_ARCHIVED = "not archived"
+FAITHFUL = "the live page has changed; this archived copy shows the cited work"
 _SHORT = 160
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 
@@ -31,6 +34,7 @@ class Row:
     url: str
     status: Status
     archive: Snapshot | None
+    note: str = ""
 
 
 def citation_text(footnote_text: str, written: str) -> str:
@@ -63,7 +67,10 @@ def rows(results: Results) -> Iterator[Row]:
 
 
 def _row(results: Results, number: int | None, citation: str, link: Link) -> Row:
-    return Row(number, clean(citation), clean(link.url), results.check(link).status, results.archive(link))
+    m = results.match(link)
+    faithful = m is not None and m.verdict is MatchVerdict.DRIFT and m.archive_verdict is MatchVerdict.MATCH
+    status, snap = results.check(link).status, results.archive(link)
+    return Row(number, clean(citation), clean(link.url), status, snap, FAITHFUL if faithful else "")
 
 
 def _date(snap: Snapshot) -> str:
@@ -103,6 +110,7 @@ def markdown(results: Results) -> str:
     for row in rows(results):
         if row.archive:
             archived = _md_link(f"archived {_date(row.archive)}", row.archive.url)
+            archived += f" ({md_escape(row.note)})" if row.note else ""
         else:
             archived = f"**{NOT_ARCHIVED}**"
         number = str(row.footnote) if row.footnote is not None else "—"
@@ -150,6 +158,9 @@ def html_page(results: Results) -> str:
             if row.archive
             else f'<span class="missing">{NOT_ARCHIVED}</span>'
         )
+        if row.note:
+            archived += f'<br><span class="note">{html.escape(row.note)}</span>'
+
         number = str(row.footnote) if row.footnote is not None else "—"
         out.append(
             f"<tr><td>{number}</td><td>{html.escape(row.citation)}</td>"
@@ -171,7 +182,7 @@ def _cell(value: str) -> str:
 def csv_table(results: Results) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["footnote", "citation", "url", "status", "archived_url", "archived_at"])
+    writer.writerow(["footnote", "citation", "url", "status", "archived_url", "archived_at", "note"])
     for row in rows(results):
         writer.writerow(
             [
@@ -181,6 +192,7 @@ def csv_table(results: Results) -> str:
                 row.status.value,
                 _cell(row.archive.url) if row.archive else NOT_ARCHIVED,
                 _date(row.archive) if row.archive else "",
+                row.note,
             ]
         )
     return buf.getvalue()
@@ -203,6 +215,7 @@ def json_rows(results: Results) -> str:
                     "url": row.archive.url,
                     "timestamp": row.archive.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 },
+                "note": row.note or None,
             }
             for row in rows(results)
         ],

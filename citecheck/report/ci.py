@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from citecheck.models import Extraction, Link, LinkCheck, Status
+from citecheck.models import Extraction, Link, LinkCheck, Match, MatchVerdict, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import clean
 from citecheck.verdict import Verdict
@@ -24,6 +24,11 @@ class Finding:
     link: Link
     check: LinkCheck
     verdict: Verdict
+    match: Match | None = None
+
+    @property
+    def drifted(self) -> bool:
+        return self.match is not None and self.match.verdict is MatchVerdict.DRIFT
 
     @property
     def path(self) -> str:
@@ -32,9 +37,12 @@ class Finding:
 
     @property
     def rule(self) -> str:
-        """A stable rule id: the status, or `wrapped` for a live link whose written form is damaged."""
+        """A stable rule id: the status, `wrapped` for a live link whose written form is damaged, or
+        `drift` for a working page that shows something other than the cited work."""
         if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.repair is not None:
             return "wrapped"
+        if self.drifted and self.check.status in (Status.OK, Status.REDIRECTED):
+            return "drift"
         return self.check.status.value
 
     @property
@@ -50,7 +58,19 @@ class Finding:
             if repair.confirmed_by is not None and repair.confirmed_by.value == "live":
                 how = "confirmed live"
             text += f"; the document writes {clean(self.link.written)}: change it to this URL ({how})"
+        if self.drifted and self.match is not None:
+            text += f"; {drift_note(self.match)}"
         return text
+
+
+def drift_note(m: Match) -> str:
+    """What a drifted page shows instead of the cited work, and whether the archive holds it."""
+    text = f"the page shows “{clean(m.page_title or '')}”, not the cited “{clean(m.cited_title or '')}”"
+    if m.archive_verdict is MatchVerdict.MATCH:
+        text += " (the archived copy holds the cited work: cite it)"
+    elif m.archive_verdict is not None:
+        text += " (the archived copy does not show it either)"
+    return text
 
 
 def findings(results: Results) -> Iterator[Finding]:
@@ -58,6 +78,10 @@ def findings(results: Results) -> Iterator[Finding]:
     for e in results.extractions:
         for fn in e.footnotes:
             for link in fn.links:
-                yield Finding(e, fn.number, link, results.check(link), results.verdict(link))
+                yield _finding(results, e, fn.number, link)
         for link in e.unnumbered_links:
-            yield Finding(e, None, link, results.check(link), results.verdict(link))
+            yield _finding(results, e, None, link)
+
+
+def _finding(results: Results, e: Extraction, footnote: int | None, link: Link) -> Finding:
+    return Finding(e, footnote, link, results.check(link), results.verdict(link), results.match(link))

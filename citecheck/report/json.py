@@ -1,7 +1,8 @@
 """The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
 
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
-`verdict`, `suspects`, `save` (a Save Page Now outcome) and `repair.edits`; per document `date`;
+`verdict`, `suspects`, `save` (a Save Page Now outcome), `match` (is the page the cited work) and
+`repair.edits`; per document `date`;
 in the summary `archive_requests` (requests made to the archive, by kind).
 """
 
@@ -11,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from citecheck import __version__
-from citecheck.models import Extraction, Footnote, Link, Problem, SaveResult, Snapshot
+from citecheck.models import Extraction, Footnote, Link, Match, Problem, SaveResult, Snapshot
 from citecheck.report import Results
 from citecheck.report.sanitize import json_text
 
@@ -52,6 +53,25 @@ def link_dict(link: Link, results: Results) -> dict[str, Any]:
         "verdict": results.verdict(link).value,
         "suspects": list(link.suspects),
         "save": _save(results.saves.get(link.url)),
+        "match": match_dict(results.match(link)),
+    }
+
+
+def match_dict(m: Match | None) -> dict[str, Any] | None:
+    """`{"verdict", "score", "cited_title", "page_title", ...}`, or None when not judged."""
+    if m is None:
+        return None
+    return {
+        "verdict": m.verdict.value,
+        "score": m.score,
+        "cited_title": m.cited_title,
+        "page_title": m.page_title,
+        "reason": m.reason,
+        "cited_date": _iso(m.cited_date),
+        "page_date": _iso(m.page_date),
+        "archive_verdict": m.archive_verdict.value if m.archive_verdict else None,
+        "archive_title": m.archive_title,
+        "archive_url": m.archive_url,
     }
 
 
@@ -103,6 +123,7 @@ def report_dict(results: Results) -> dict[str, Any]:
             "archived": sum(1 for link in links if results.archive(link) is not None),
             "failing": results.failing(),
             "archive_requests": dict(sorted(results.archive_requests.items())),
+            "by_match": dict(sorted(Counter(m.verdict.value for m in results.matches.values()).items())),
         },
     }
 

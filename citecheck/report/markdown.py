@@ -9,7 +9,7 @@ from collections import Counter
 
 from citecheck.report import Results
 from citecheck.report.appendix import md_escape
-from citecheck.report.ci import findings
+from citecheck.report.ci import drift_note, findings
 from citecheck.verdict import Verdict
 
 ICON = {Verdict.FAIL: "❌", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
@@ -37,11 +37,12 @@ def render(results: Results) -> str:
             "| --- | --- | ---: | ---: | --- | --- | --- |",
         ]
         for f in sorted(shown, key=lambda f: (f.verdict is not Verdict.FAIL, f.document.path, f.link.line)):
-            todo = (
-                f"fix the URL (written `{md_escape(f.link.written)}`)"
-                if f.rule == "wrapped"
-                else md_escape(f.check.detail or f.rule)
-            )
+            if f.rule == "wrapped":
+                todo = f"fix the URL (written `{md_escape(f.link.written)}`)"
+            elif f.rule == "drift" and f.match is not None:
+                todo = md_escape(drift_note(f.match))
+            else:
+                todo = md_escape(f.check.detail or f.rule)
             note = str(f.footnote) if f.footnote is not None else ""
             lines.append(
                 f"| {ICON[f.verdict]} | {md_escape(f.document.path)} | {f.link.line} | {note} | {f.rule} | "

@@ -32,6 +32,10 @@ RULES: dict[str, tuple[str, str]] = {
     "wrapped": ("WrappedUrl", "The URL as written was damaged by line wrapping; the document needs fixing."),
     "unchecked": ("Unchecked", "The URL was not checked."),
     "ok": ("Ok", "The URL works."),
+    "drift": (
+        "ContentDrift",
+        "The cited URL works, but the page shows something other than the cited work.",
+    ),
 }
 
 

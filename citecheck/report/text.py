@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from citecheck.models import Confirmation, Extraction, Link, Status
+from citecheck.models import Confirmation, Extraction, Link, MatchVerdict, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import clean
 from citecheck.verdict import Verdict
@@ -78,7 +78,23 @@ def _status_text(link: Link, results: Results) -> Text:
     save = results.saves.get(link.url)
     if save is not None:
         text.append(f"\nsave: {save.status}", style="green" if save.status == "success" else "red")
+    _match_text(text, link, results)
     return text
+
+
+def _match_text(text: Text, link: Link, results: Results) -> None:
+    """The source marker: whether the page is the cited work (and the archived copy, if it drifted)."""
+    m = results.match(link)
+    if m is None or (m.verdict is MatchVerdict.UNKNOWN and m.cited_title is None):
+        return
+    if m.verdict is MatchVerdict.MATCH:
+        text.append(f"\nsource match {m.score:.2f}", style="green")
+    elif m.verdict is MatchVerdict.DRIFT:
+        text.append(f"\nsource drift {m.score:.2f}", style="bold yellow")
+        if m.archive_verdict is MatchVerdict.MATCH:
+            text.append("\narchive has it", style="green")
+    else:
+        text.append("\nsource ?", style="dim")
 
 
 def _table(e: Extraction, results: Results) -> Table:
@@ -122,6 +138,9 @@ def summary_line(results: Results) -> str:
     archived = sum(1 for link in links if results.archive(link) is not None)
     if results.archive_looked_up:
         parts.append(f"{archived} archived")
+    drifted = sum(1 for m in results.matches.values() if m.verdict is MatchVerdict.DRIFT)
+    if results.matches:
+        parts.append(f"{drifted} drifted")
     parts.append(f"{results.failing()} failing")
     return "; ".join(parts)
 
