@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from citecheck.cited import citation_segment
 from citecheck.models import Link, MatchVerdict, Snapshot, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import clean, json_text
@@ -24,7 +25,6 @@ TITLE = "Archived sources"
 NOT_ARCHIVED = "not archived"
 FAITHFUL = "the live page has changed; this archived copy shows the cited work"
 _SHORT = 160
-_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +39,7 @@ class Row:
 
 def citation_text(footnote_text: str, written: str) -> str:
     """The words of the citation a URL belongs to (those before it, after the previous one)."""
-    at = footnote_text.find(written)
-    if at < 0:
-        return ""
-    before = footnote_text[:at]
-    previous_url = max((m.end() for m in _URL.finditer(before)), default=0)
-    start = max(before.rfind(";") + 1, previous_url)
-    text = before[start:].lstrip(">")
+    text = citation_segment(footnote_text, written).lstrip(">")
     text = re.sub(r"https?://\S+", "", text)
     text = re.sub(r"(?<!\w)[*_]{1,2}([^*_]+?)[*_]{1,2}(?!\w)", r"\1", text)  # *emphasis* of plain text
     text = re.sub(r"^\s*(?:see also|see, e\.g\.,|see|cf\.)\s+", "", text.strip(), flags=re.IGNORECASE)
