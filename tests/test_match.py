@@ -107,7 +107,7 @@ def test_unknown_without_a_title_or_metadata() -> None:
 
 def test_dates_support_and_contradict() -> None:
     cited = "Senators question the new detention agreement with El Salvador"
-    page = "Senators ask about detention agreement, report says"
+    page = "Senators question detention deal, report says"
     score = similarity(cited, page)
     assert THRESHOLD - 0.15 <= score < THRESHOLD  # a gray-zone pair
     day = dt.date(2025, 4, 14)
@@ -115,7 +115,7 @@ def test_dates_support_and_contradict() -> None:
     far = PageMeta((("title", page),), (day - dt.timedelta(days=800),))
     assert judge(CitedWork(cited, date=day), near).verdict is MatchVerdict.MATCH
     assert judge(CitedWork(cited, date=day), far).verdict is MatchVerdict.DRIFT
-    close = "Senators question detention deal, report says"
+    close = "Senators ask about new detention agreement with El Salvador"
     assert THRESHOLD <= similarity(cited, close) < THRESHOLD + 0.1
     stale = PageMeta((("title", close),), (day - dt.timedelta(days=800),))
     assert judge(CitedWork(cited, date=day), stale).verdict is MatchVerdict.UNKNOWN
@@ -145,13 +145,15 @@ def _bench() -> ModuleType:
 
 
 def test_labelled_set_precision_at_the_chosen_threshold() -> None:
+    """Measured on the titles read on real pages (`real:` rows), not on the hand-built forms:
+    76 pairs, precision 1.000 and recall 0.923 of drift at 0.75 (bench/match_eval.py)."""
     bench = _bench()
-    pairs = bench.load()
-    assert len(pairs) >= 40
-    assert sum(p.different for p in pairs) >= 20 and sum(not p.different for p in pairs) >= 20
-    scores = bench.evaluate(pairs, THRESHOLD)
+    real = [p for p in bench.load() if p.real]
+    assert len(real) >= 60
+    assert sum(p.different for p in real) >= 20 and sum(not p.different for p in real) >= 20
+    scores = bench.evaluate(real, THRESHOLD)
     assert scores.precision >= 0.9, scores
-    assert scores.recall >= 0.8, scores
+    assert scores.recall >= 0.85, scores
 
 
 # --- whole runs on a local web --------------------------------------------------------------------
