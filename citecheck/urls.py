@@ -52,14 +52,26 @@ def normalize(text: str) -> str:
 
 
 def trim(url: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL."""
-    while url:
-        last = url[-1]
-        if last in _TRAILING or (last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])):
-            url = url[:-1]
+    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL.
+
+    Brackets are counted once and the counts kept as closers are dropped: linear, however many
+    closers a hostile text piles up at a URL's end."""
+    end = len(url)
+    counts: dict[str, int] | None = None
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in _CLOSERS:
+            if counts is None:
+                counts = {ch: url.count(ch, 0, end) for ch in "()[]{}"}
+            if counts[last] <= counts[_CLOSERS[last]]:
+                break
+            counts[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def is_plausible(url: str) -> bool:

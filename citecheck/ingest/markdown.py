@@ -100,6 +100,12 @@ def _label_key(label: str) -> str:
     return " ".join(label.split()).casefold() if len(label) <= 999 else "\0"
 
 
+def _key_at(text: str, start: int, end: int) -> str:
+    """`_label_key(text[start:end])` without copying a label too long to match: the brackets of
+    `[[[[…]]]]` each enclose nearly the whole text, and slicing each would be quadratic."""
+    return _label_key(text[start:end]) if end - start <= 999 else "\0"
+
+
 @dataclass(slots=True)
 class _Ref:
     """A footnote reference in the body: `[^label]`, or an inline note `^[...]` (its pieces)."""
@@ -436,10 +442,9 @@ class _Inline:
         close = self.close.get(i)
         if close is None or close >= end:
             return None
-        label = text[i + 1 : close]
-        if not image and _FOOTREF.fullmatch(label):
+        if not image and _FOOTREF.fullmatch(text, i + 1, close):
             if collect and not in_note:
-                self.notes.append(_Ref(self.line_at(i), label[1:]))
+                self.notes.append(_Ref(self.line_at(i), text[i + 2 : close]))
             return close + 1
         if depth >= _MAX_DEPTH:
             return None
@@ -450,10 +455,12 @@ class _Inline:
             target, after = html.unescape(_ESCAPED.sub(r"\1", raw)), m.end()
         elif text.startswith("[", after) and self.close.get(after, end) < end:
             ref_close = self.close[after]
-            key = _label_key(text[after + 1 : ref_close] or label)
+            key = (
+                _key_at(text, after + 1, ref_close) if ref_close > after + 1 else _key_at(text, i + 1, close)
+            )
             if key in self.refs:
                 target, after = self._ref_target(key), ref_close + 1
-        elif (key := _label_key(label)) in self.refs:
+        elif (key := _key_at(text, i + 1, close)) in self.refs:
             target = self._ref_target(key)
         if target is None:
             return None
