@@ -50,6 +50,7 @@ _BRACKET_TOKENS = re.compile(r"\\.|[\[\]]|`+", re.S)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL_TEXT = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.I)
 _WEB = ("http://", "https://")
+_SENTENCE_END = frozenset(".,;:!?)]'\"’”")
 _MAX_DEPTH = 16
 """Link text inside link text (or a note) deeper than this is kept literally: no recursion bomb."""
 
@@ -393,7 +394,7 @@ class _Inline:
                         (first + k, part) for k, part in enumerate(inner.split("\n")) if part.strip()
                     )
                     self.notes.append(_Ref(first, None, pieces or ((first, ""),)))
-                out.append("\n" * inner.count("\n"))
+                out.append("\n" * inner.count("\n") or _gap(text, close + 1, end))
                 i = close + 1
             elif ch == "!" and text.startswith("![", i):
                 after = self._link(i + 1, end, depth, in_note, out, collect, image=True)
@@ -445,6 +446,7 @@ class _Inline:
         if not image and _FOOTREF.fullmatch(text, i + 1, close):
             if collect and not in_note:
                 self.notes.append(_Ref(self.line_at(i), text[i + 2 : close]))
+            out.append(_gap(text, close + 1, end))
             return close + 1
         if depth >= _MAX_DEPTH:
             return None
@@ -489,6 +491,12 @@ class _Inline:
         visible = " ".join(visible.split())
         if not _restates(target, visible):
             self.links.append(KnownLink(target, visible, self.line_at(offset)))
+
+
+def _gap(text: str, at: int, end: int) -> str:
+    """What a footnote reference leaves in the rendering: nothing, or a space when a word
+    follows at once, so that `https://a.org/x[^1]more` does not render as one longer URL."""
+    return " " if at < end and not text[at].isspace() and text[at] not in _SENTENCE_END else ""
 
 
 def _restates(target: str, visible: str) -> bool:
