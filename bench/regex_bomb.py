@@ -4,12 +4,12 @@ Run: `python bench/regex_bomb.py [--sizes 0.25,0.5,1,2] [--only NAME,...] [--tim
 
 Each case is a crafted text aimed at one regex-heavy stage (URL finding and line-wrap joining in
 `urls.py`, footnote shapes in `footnotes.py`, dates in `dates.py`, repair in `repair.py`, the
-Markdown inline parser), repeated to each size (MB = 10^6 bytes of UTF-8). A case is read the way
-the CLI reads it (`ingest.document_from_bytes`, then `extract.extract`), in a child process that
-is killed past `--timeout` seconds. The table gives seconds per MB at each size and the ratio of
-time/MB at the largest size to time/MB at the smallest: linear work keeps it near 1; a ratio over
-2 (or a timeout) is flagged SUPER-LINEAR and the script exits 1. Not a test: nothing here is run
-by pytest, and numbers depend on the machine.
+Markdown inline parser, HTML nesting through bs4), repeated to each size (MB = 10^6 bytes of
+UTF-8). A case is read the way the CLI reads it (`ingest.document_from_bytes`, then
+`extract.extract`), in a child process that is killed past `--timeout` seconds. The table gives
+seconds per MB at each size and the ratio of time/MB at the largest size to time/MB at the
+smallest: linear work keeps it near 1; a ratio over 2 (or a timeout) is flagged SUPER-LINEAR and
+the script exits 1. Not a test: nothing here is run by pytest, and numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -118,6 +118,16 @@ CASES = [
     Case("md-blockquote-nesting", "markdown", repeat(">", tail=" [x](https://a.org/)\n"), "markdown"),
     Case("md-refdef-like", "markdown", repeat("[a]: "), "markdown"),
     Case("md-footnote-refs", "markdown", repeat("x[^1]", tail="\n\n[^1]: https://a.org/\n"), "markdown"),
+    # HTML (bs4's html.parser, then our walk)
+    Case("html-nested-divs", "html", nested("<div>", "</div>"), "html"),
+    Case("html-unclosed-inline", "html", repeat("<b><span><sup>", tail="https://a.org/x"), "html"),
+    Case(
+        "html-sup-markers",
+        "html",
+        repeat('<sup><a href="#fn1">1</a></sup>', tail='<p id="fn1">n</p>'),
+        "html",
+    ),
+    Case("html-links", "html", repeat('<a href="https://a.org/x">https://a.org/x</a> '), "html"),
 ]
 
 
