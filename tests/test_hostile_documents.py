@@ -212,6 +212,21 @@ def test_nested_footnote_containers_and_markers() -> None:
     assert "https://example.org/note" in [lk.url for f in found.footnotes for lk in f.links]
 
 
+@pytest.mark.parametrize(
+    ("base", "href"),
+    [
+        ("https://exa[mple.org/x", "rel"),  # found by fuzzing: urljoin raised "Invalid IPv6 URL"
+        ("https://[::1/x", "rel"),
+        ("https://a]b.org/", "rel"),
+        ("https://example.org/", "//[x"),
+    ],
+)
+def test_a_base_or_href_urllib_cannot_parse_is_no_link(base: str, href: str) -> None:
+    markup = f'<base href="{base}"><p><a href="{href}">x</a> and <a href="https://example.org/ok">y</a></p>'
+    found = extract(html.read(markup.encode(), "bad-base.html"))
+    assert [lk.url for lk in found.unnumbered_links] == ["https://example.org/ok"]
+
+
 # --- DOCX: zip bombs, lying sizes, entities -----------------------------------------------------------------
 
 
