@@ -135,6 +135,29 @@ def test_a_url_wrapped_over_thousands_of_lines_is_still_one_url() -> None:
     assert link.written == "https://example.org/" + "a-" * 5_000 + "end"
 
 
+def continuation_chars(monkeypatch: pytest.MonkeyPatch, lines: int) -> int:
+    """Characters handed to the line-continuation check while one URL wraps over `lines` lines."""
+    seen = [0]
+    real = urls.Flow._continuation
+
+    def spy(self: urls.Flow, *args: object) -> object:
+        seen[0] += sum(len(a) for a in args if isinstance(a, str))
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(urls.Flow, "_continuation", spy)
+    pieces = [(1, "See https://example.org"), *((k + 2, "/a") for k in range(lines))]
+    (found,) = urls.Flow(pieces).links()
+    assert found.written == "https://example.org" + "/a" * lines
+    assert len(found.breaks) == lines
+    return seen[0]
+
+
+def test_joining_a_url_wrapped_over_many_lines_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The URL was grown by `written += piece` and handed whole to the check of every next line.
+    small, big = continuation_chars(monkeypatch, 10_000), continuation_chars(monkeypatch, 20_000)
+    assert big <= 2.2 * small
+
+
 def label_chars(monkeypatch: pytest.MonkeyPatch, n: int) -> int:
     seen = [0]
     real = markdown._label_key
