@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -183,17 +184,32 @@ def find_edits(written: str, breaks: Sequence[int], vocab: Vocabulary, hyphenate
     edits: list[Edit] = []
     start, end = _path_span(written)
     pos = start
+    ordered = _Breaks(sorted(breaks), frozenset(breaks))
     for segment in written[start:end].split("/"):
         seg_start = pos
         pos += len(segment) + 1
         ext = _EXTENSION.search(segment) if "." in segment else None
         body = segment[: ext.start()] if ext else segment
-        edits += _segment_edits(body, seg_start, breaks, vocab, hyphenated)
+        edits += _segment_edits(body, seg_start, ordered, vocab, hyphenated)
     return edits
 
 
+@dataclass(frozen=True, slots=True)
+class _Breaks:
+    """A URL's line-break offsets, sorted and as a set: a URL wrapped over thousands of lines
+    costs a lookup per token, not a scan of every break."""
+
+    ordered: list[int]
+    at: frozenset[int]
+
+    def first_inside(self, start: int, end: int) -> int | None:
+        """The first break strictly between start and end."""
+        k = bisect_right(self.ordered, start)
+        return self.ordered[k] if k < len(self.ordered) and self.ordered[k] < end else None
+
+
 def _segment_edits(
-    body: str, offset: int, breaks: Sequence[int], vocab: Vocabulary, hyphenated: bool
+    body: str, offset: int, breaks: _Breaks, vocab: Vocabulary, hyphenated: bool
 ) -> list[Edit]:
     edits: list[Edit] = []
     tokens: list[tuple[int, str]] = []
@@ -217,10 +233,10 @@ def _segment_edits(
             continue
         if not _ALPHA.fullmatch(tok) or not 5 <= len(tok) <= _MAX_TOKEN or vocab.is_word(tok):
             continue
-        inner = [b - tpos for b in breaks if tpos < b < tpos + len(tok)]
+        inner = breaks.first_inside(tpos, tpos + len(tok))
         options = vocab.splits(tok)
-        if inner:
-            at = inner[0]
+        if inner is not None:
+            at = inner - tpos
             if vocab.part_cost(tok[:at]) is not None and vocab.part_cost(tok[at:]) is not None:
                 options = [(tok[:at], tok[at:]), *[o for o in options if o != (tok[:at], tok[at:])]]
         if options and hyphenated:
@@ -230,7 +246,7 @@ def _segment_edits(
                     tpos + len(tok),
                     tuple("-".join(o) for o in options),
                     "words glued where a line wrapped",
-                    in_slug or bool(inner),
+                    in_slug or inner is not None,
                 )
             )
     for (apos, a), (_, b) in itertools.pairwise(tokens):
@@ -240,7 +256,7 @@ def _segment_edits(
         unknown_part = any(len(p) >= 3 and not vocab.is_word(p) for p in (a, b)) or (
             not vocab.is_word(a) and not vocab.is_word(b)
         )
-        at_break = apos + len(a) + 1 in breaks
+        at_break = apos + len(a) + 1 in breaks.at
         if joined in vocab.document and unknown_part:
             edits.append(Edit(apos, apos + len(joined) + 1, (joined,), "a hyphen inside a word", True))
         elif at_break and vocab.is_word(joined) and unknown_part:

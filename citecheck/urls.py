@@ -53,14 +53,26 @@ def normalize(text: str) -> str:
 
 
 def trim(url: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL."""
-    while url:
-        last = url[-1]
-        if last in _TRAILING or (last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])):
-            url = url[:-1]
+    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL.
+
+    Brackets are counted once and the counts kept as closers are dropped: linear, however many
+    closers a hostile text piles up at a URL's end."""
+    end = len(url)
+    counts: dict[str, int] | None = None
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in _CLOSERS:
+            if counts is None:
+                counts = {ch: url.count(ch, 0, end) for ch in "()[]{}"}
+            if counts[last] <= counts[_CLOSERS[last]]:
+                break
+            counts[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def is_plausible(url: str) -> bool:
@@ -117,12 +129,16 @@ class Flow:
         pos = 0
         while (m := URL_RE.search(self.text, pos)) is not None:
             start, end = m.start(), m.end()
-            written, breaks = m.group(0), []
+            pieces, breaks = [m.group(0)], []
+            size, closed = end - start, ">" in m.group(0)
             angle = start > 0 and self.text[start - 1] == "<"
-            while (cont := self._continuation(written, end, angle)) is not None:
-                breaks.append(len(written))
-                written += cont.group(0)
+            while (cont := self._continuation(pieces[-1][-1], closed, end, angle)) is not None:
+                breaks.append(size)  # pieces are joined once: a URL wrapped on many lines stays linear
+                pieces.append(cont.group(0))
+                size += len(pieces[-1])
+                closed = closed or ">" in pieces[-1]
                 end = cont.end()
+            written = "".join(pieces)
             kept = trim(written)
             breaks = [b for b in breaks if b < len(kept)]
             pos = end
@@ -131,8 +147,9 @@ class Flow:
                 found.append(FoundURL(kept, self.line_at(start), start, flow_end, tuple(breaks)))
         return found
 
-    def _continuation(self, head: str, end: int, angle: bool) -> re.Match[str] | None:
-        """The rest of a URL on the next line, if the line ended inside it."""
+    def _continuation(self, last: str, closed: bool, end: int, angle: bool) -> re.Match[str] | None:
+        """The rest of a URL on the next line, if the line ended inside it (`last`: the URL's
+        last character so far; `closed`: whether it holds a `>`)."""
         newline = re.compile(r"[ \t]*\n[ \t]*").match(self.text, end)
         if newline is None:
             return None
@@ -141,13 +158,13 @@ class Flow:
             return None
         token = tail.group(0)
         after = self.text[tail.end() : tail.end() + 1]
-        if angle and after == ">" and ">" not in head:
+        if angle and after == ">" and not closed:
             return tail
         if token[0] in _CONTINUATION_STARTS:
             return tail
-        if head[-1] in _OPEN_ENDINGS and (token[0].islower() or token[0].isdigit() or _URLISH.search(token)):
+        if last in _OPEN_ENDINGS and (token[0].islower() or token[0].isdigit() or _URLISH.search(token)):
             return tail
-        if head[-1].isalnum() and _URLISH.search(trim(token)) and " " not in token:
+        if last.isalnum() and _URLISH.search(trim(token)) and " " not in token:
             return tail if _looks_like_url_piece(trim(token)) else None
         return None
 

@@ -259,7 +259,8 @@ def _parse_xml(data: bytes, where: str) -> ET.Element:
         prolog.Parse(data, True)
     except _Prolog:
         pass
-    except (expat.ExpatError, LookupError, UnicodeError) as err:  # LookupError: an unknown encoding
+    except (expat.ExpatError, LookupError, UnicodeError, ValueError) as err:
+        # LookupError: an unknown encoding; ValueError: one expat cannot read (UTF-7, multi-byte)
         raise InputError(f"{where} is not well-formed XML ({_one_line(err)}): the file is corrupt") from None
     parser = ET.XMLParser(target=ET.TreeBuilder())
     try:

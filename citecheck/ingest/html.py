@@ -216,7 +216,10 @@ def _target(href: str, base: str | None) -> str | None:
         return href
     if _SCHEME.match(href) or base is None:
         return None
-    joined = urljoin(base, href)
+    try:
+        joined = urljoin(base, href)
+    except ValueError:  # a host urllib cannot parse ("Invalid IPv6 URL"): no link we could check
+        return None
     return joined if joined.lower().startswith(_WEB) else None
 
 

@@ -50,6 +50,7 @@ _BRACKET_TOKENS = re.compile(r"\\.|[\[\]]|`+", re.S)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL_TEXT = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.I)
 _WEB = ("http://", "https://")
+_SENTENCE_END = frozenset(".,;:!?)]'\"’”")
 _MAX_DEPTH = 16
 """Link text inside link text (or a note) deeper than this is kept literally: no recursion bomb."""
 
@@ -98,6 +99,12 @@ def _label_key(label: str) -> str:
     """Labels match as CommonMark says: case-insensitively, whitespace runs as one space; a label
     is at most 999 characters (a longer one matches nothing, and costs nothing to look up)."""
     return " ".join(label.split()).casefold() if len(label) <= 999 else "\0"
+
+
+def _key_at(text: str, start: int, end: int) -> str:
+    """`_label_key(text[start:end])` without copying a label too long to match: the brackets of
+    `[[[[…]]]]` each enclose nearly the whole text, and slicing each would be quadratic."""
+    return _label_key(text[start:end]) if end - start <= 999 else "\0"
 
 
 @dataclass(slots=True)
@@ -387,7 +394,7 @@ class _Inline:
                         (first + k, part) for k, part in enumerate(inner.split("\n")) if part.strip()
                     )
                     self.notes.append(_Ref(first, None, pieces or ((first, ""),)))
-                out.append("\n" * inner.count("\n"))
+                out.append("\n" * inner.count("\n") or _gap(text, close + 1, end))
                 i = close + 1
             elif ch == "!" and text.startswith("![", i):
                 after = self._link(i + 1, end, depth, in_note, out, collect, image=True)
@@ -436,10 +443,10 @@ class _Inline:
         close = self.close.get(i)
         if close is None or close >= end:
             return None
-        label = text[i + 1 : close]
-        if not image and _FOOTREF.fullmatch(label):
+        if not image and _FOOTREF.fullmatch(text, i + 1, close):
             if collect and not in_note:
-                self.notes.append(_Ref(self.line_at(i), label[1:]))
+                self.notes.append(_Ref(self.line_at(i), text[i + 2 : close]))
+            out.append(_gap(text, close + 1, end))
             return close + 1
         if depth >= _MAX_DEPTH:
             return None
@@ -450,10 +457,12 @@ class _Inline:
             target, after = html.unescape(_ESCAPED.sub(r"\1", raw)), m.end()
         elif text.startswith("[", after) and self.close.get(after, end) < end:
             ref_close = self.close[after]
-            key = _label_key(text[after + 1 : ref_close] or label)
+            key = (
+                _key_at(text, after + 1, ref_close) if ref_close > after + 1 else _key_at(text, i + 1, close)
+            )
             if key in self.refs:
                 target, after = self._ref_target(key), ref_close + 1
-        elif (key := _label_key(label)) in self.refs:
+        elif (key := _key_at(text, i + 1, close)) in self.refs:
             target = self._ref_target(key)
         if target is None:
             return None
@@ -482,6 +491,12 @@ class _Inline:
         visible = " ".join(visible.split())
         if not _restates(target, visible):
             self.links.append(KnownLink(target, visible, self.line_at(offset)))
+
+
+def _gap(text: str, at: int, end: int) -> str:
+    """What a footnote reference leaves in the rendering: nothing, or a space when a word
+    follows at once, so that `https://a.org/x[^1]more` does not render as one longer URL."""
+    return " " if at < end and not text[at].isspace() and text[at] not in _SENTENCE_END else ""
 
 
 def _restates(target: str, visible: str) -> bool:
