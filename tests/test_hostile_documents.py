@@ -529,6 +529,13 @@ def test_many_pages_within_the_cap_are_all_read() -> None:
     assert doc.text.count("Line") == 500
 
 
+def test_a_page_with_too_many_characters_is_refused() -> None:
+    runs = pdf.MAX_GLYPHS_PER_PAGE // 10_000 + 1  # PDFium reads at most 32,767 characters per string
+    text = ") Tj (".join(["a" * 10_000] * runs)
+    with pytest.raises(InputError, match=f"has more than {pdf.MAX_GLYPHS_PER_PAGE:,} characters"):
+        pdf.read(make_pdf(1, text), "dense.pdf")
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -563,6 +570,7 @@ def hostile_files(tmp: Path) -> list[Path]:
         "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n",
         "truncated.pdf": make_pdf(3)[:400],
         "long.pdf": make_pdf(pdf.MAX_PAGES + 1),
+        "encrypted.pdf": (ROOT / "fixtures" / "pdf" / "encrypted.pdf").read_bytes(),
     }
     paths = []
     for name, data in files.items():
@@ -587,6 +595,7 @@ def test_hostile_files_through_the_cli(tmp_path: Path) -> None:
         "garbage.pdf": 2,
         "truncated.pdf": 2,
         "long.pdf": 2,
+        "encrypted.pdf": 2,
     }
 
 
