@@ -13,6 +13,7 @@ import os
 import struct
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -477,9 +478,15 @@ def test_a_footnote_reference_ends_the_url_before_it(source: str, url: str) -> N
 # --- PDF: huge, lying, broken (encrypted PDFs: tests/test_ingest_pdf.py) --------------------------------
 
 
-def make_pdf(pages: int, text: str = "Page text https://example.org/p", declared: int | None = None) -> bytes:
-    """A valid PDF of `pages` pages sharing one content stream (Helvetica), xref and all."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+def make_pdf(
+    pages: int,
+    text: str = "Page text https://example.org/p",
+    declared: int | None = None,
+    content: str | None = None,
+) -> bytes:
+    """A valid PDF of `pages` pages sharing one content stream (Helvetica), xref and all: `text`
+    at the top left, or the `content` operators given."""
+    stream = (content or f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET").encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{' '.join(f'{5 + k} 0 R' for k in range(pages))}] "
@@ -534,6 +541,25 @@ def test_a_page_with_too_many_characters_is_refused() -> None:
     text = ") Tj (".join(["a" * 10_000] * runs)
     with pytest.raises(InputError, match=f"has more than {pdf.MAX_GLYPHS_PER_PAGE:,} characters"):
         pdf.read(make_pdf(1, text), "dense.pdf")
+
+
+def test_text_placed_ten_million_points_away_costs_no_memory() -> None:
+    # Found by fuzzing (a mutated letter.pdf: 13.8 GB and 189 s): the two-column detector kept one
+    # counter per point of the text's width, however wide a hostile matrix made it.
+    rows = "".join(
+        f"BT /F1 12 Tf 72 {y} Td (Left words) Tj ET BT /F1 12 Tf 320 {y} Td (Right) Tj ET "
+        for y in range(700, 588, -14)
+    )
+    far = "BT /F1 12 Tf 10000000 500 Td (far away) Tj ET"
+    data = make_pdf(1, content=rows + far)
+    tracemalloc.start()
+    try:
+        doc = pdf.read(data, "far.pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc.text.count("Left words") == 8
+    assert peak < 10_000_000  # it was 68 MB at this width, and grew with it
 
 
 @pytest.mark.parametrize(

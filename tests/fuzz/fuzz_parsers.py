@@ -31,6 +31,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -316,7 +317,9 @@ def drive(targets: list[str], engine: str, seconds: float, out: Path, hang: floa
             kept = out / target / f"died-{proc.returncode}.bin"
             if current.is_file():
                 current.replace(kept)
-            summary = {"tried": -1, "crashes": {f"process died ({proc.returncode})": kept.name}}
+            counts = re.findall(r"^#(\d+)\s", proc.stderr, re.M)  # libFuzzer's progress lines
+            tried = int(counts[-1]) if counts else -1
+            summary = {"tried": tried, "crashes": {f"process died ({proc.returncode})": kept.name}}
             note = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
         rows.append((target, summary["tried"], len(summary["crashes"]), note))
         for key, digest in summary["crashes"].items():
