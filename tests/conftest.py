@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from webserver import proxy_server_fixture, web_server_fixture
@@ -13,24 +13,20 @@ from webserver import proxy_server_fixture, web_server_fixture
 __all__ = ["proxy_server_fixture", "web_server_fixture"]
 
 
-_LOOPBACK_NAMES = ("localhost", "127.", "::1")
+LOOPBACK_ONLY = Path(__file__).resolve().parent / "loopback"
+sys.path.insert(0, str(LOOPBACK_ONLY))
+import loopback_only  # noqa: E402
+
+loopback_only.install()
 
 
 @pytest.fixture(autouse=True)
 def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never reach the internet: in this process, only loopback names resolve (a made-up or
-    real public name fails as an unknown host would), and the archive defaults to a closed port."""
-    real = socket.getaddrinfo
-
-    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        if not name.startswith(_LOOPBACK_NAMES):
-            raise socket.gaierror(
-                socket.EAI_NONAME, "Name or service not known (tests resolve loopback only)"
-            )
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    """Tests never reach the internet: this process resolves and connects to loopback only
+    (`tests/loopback/loopback_only.py`), every Python subprocess a test starts does too (its
+    `sitecustomize` comes first on PYTHONPATH), and the archive defaults to a closed port."""
+    path = [str(LOOPBACK_ONLY), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(path))
     monkeypatch.setenv("CITECHECK_WAYBACK_URL", "http://127.0.0.1:9")
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_run import Run, run_citecheck
 from webserver import Route, WebServer
 
 from citecheck.cache import FILENAME, ResultCache, open_cache
@@ -71,18 +69,10 @@ def test_second_run_sends_no_requests_when_all_links_work(web_server: WebServer,
         web_server.add(f"/p{i}", Route(200, body=b"<title>Fine</title>"))
     doc = tmp_path / "doc.txt"
     doc.write_text("A.¹ B.² C.³\n\n" + "\n".join(f"{'¹²³'[i]} {web_server.url(f'/p{i}')}" for i in range(3)))
-    env = {**os.environ, "CITECHECK_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CITECHECK_CACHE_DIR": str(tmp_path / "cache")}
 
-    def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "citecheck", "verify", "--no-archive", "--format", "json", str(doc)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+    def run() -> Run:
+        return run_citecheck("verify", "--no-archive", "--format", "json", str(doc), env=env)
 
     first = run()
     assert first.returncode == 0, first.stderr

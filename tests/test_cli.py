@@ -13,11 +13,11 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import Run, run_citecheck
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "fixtures" / "letter.txt"
@@ -28,32 +28,9 @@ FOOTNOTE_DOC = "Body text.¹\n\n¹ See https://example.org/a-b.\n"
 FOOTNOTE_URL = "https://example.org/a-b"
 
 
-@dataclass(frozen=True)
-class Run:
-    """A finished run of the CLI, its output decoded as UTF-8."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 def run(*args: str, stdin: bytes | None = None) -> Run:
     """Run `python -m citecheck ARGS` from the repository root, without a terminal."""
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "citecheck", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    return Run(
-        proc.returncode,
-        proc.stdout.decode("utf-8", errors="replace"),
-        proc.stderr.decode("utf-8", errors="replace"),
-    )
+    return run_citecheck(*args, stdin=stdin, timeout=TIMEOUT)
 
 
 def assert_one_line_error(result: Run) -> str:
@@ -318,7 +295,7 @@ def test_a_terminal_that_is_not_utf8_never_gets_a_traceback(encoding: str, fmt: 
         env=env,
         timeout=120,
         check=False,
-    )
+    )  # bytes, not run_citecheck: what a non-UTF-8 terminal receives is the point here
     assert done.returncode == 0
     assert b"Traceback" not in done.stderr
     if fmt == "json":  # machine output stays UTF-8 whatever the terminal

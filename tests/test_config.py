@@ -4,30 +4,16 @@ take effect on the wire, and invalid files as one clear line."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_citecheck
 from webserver import Route, WebServer
 
 from citecheck.config import find, parse, resolve
 from citecheck.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )
 
 
 def test_precedence_file_environment_command_line(tmp_path: Path) -> None:
@@ -67,7 +53,7 @@ def test_invalid_files_say_where(text: str, message: str) -> None:
 
 def test_invalid_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     (tmp_path / "citecheck.toml").write_text("timeout = 5\nretries = [\n")
-    done = cli("config", cwd=tmp_path)
+    done = run_citecheck("config", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "line" in done.stderr
 
 
@@ -75,7 +61,7 @@ def test_config_command_prints_the_effective_settings(tmp_path: Path) -> None:
     (tmp_path / "citecheck.toml").write_text(
         'timeout = 5\n[hosts."a.example"]\nmax_per_host = 1\naccept = [403]\n'
     )
-    done = cli("config", "--retries", "4", cwd=tmp_path, env={"CITECHECK_TIMEOUT": "7"})
+    done = run_citecheck("config", "--retries", "4", cwd=tmp_path, env={"CITECHECK_TIMEOUT": "7"})
     assert done.returncode == 0, done.stderr
     assert "timeout = 7.0" in done.stdout and "retries = 4" in done.stdout
     assert '[hosts."a.example"]' in done.stdout and "accept = [403]" in done.stdout
@@ -94,7 +80,7 @@ def test_per_host_overrides_take_effect_on_requests(web_server: WebServer, tmp_p
     sups = "¹²³⁴⁵⁶"
     doc = tmp_path / "doc.txt"
     doc.write_text("Claims." + sups + "\n\n" + "\n".join(f"{sups[i]} {u}" for i, u in enumerate(urls)) + "\n")
-    done = cli(
+    done = run_citecheck(
         "verify", "--no-archive", "--no-cache", "--min-interval", "0", "-f", "json", str(doc), cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
@@ -108,7 +94,7 @@ def test_per_host_overrides_take_effect_on_requests(web_server: WebServer, tmp_p
     assert all(r.headers.get("x-citecheck-test") == "from-config" for r in web_server.log)
     # the command line still wins over the file
     web_server.reset()
-    cli(
+    run_citecheck(
         "verify",
         "--no-archive",
         "--no-cache",

@@ -9,10 +9,7 @@ per MB is measured in `bench/regex_bomb.py`.
 from __future__ import annotations
 
 import io
-import os
 import struct
-import subprocess
-import sys
 import tracemalloc
 import zipfile
 import zlib
@@ -20,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import Run, run_citecheck
 
 from citecheck import repair, urls
 from citecheck.errors import InputError
@@ -32,20 +30,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def run_cli(path: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", "extract", str(path)],
-        cwd=ROOT,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"},
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def assert_clean_exit(proc: subprocess.CompletedProcess[bytes]) -> None:
+def assert_clean_exit(proc: Run) -> None:
     """Exit 0/1 with a report, or exit 2 with one line on stderr: never a traceback."""
-    stderr = proc.stderr.decode("utf-8", "replace")
+    stderr = proc.stderr
     assert "Traceback" not in stderr
     if proc.returncode == 2:
         assert stderr.count("\n") == 1 and stderr.startswith("citecheck: error: "), stderr
@@ -609,7 +596,7 @@ def hostile_files(tmp: Path) -> list[Path]:
 def test_hostile_files_through_the_cli(tmp_path: Path) -> None:
     outcomes = {}
     for path in hostile_files(tmp_path):
-        proc = run_cli(path)
+        proc = run_citecheck("extract", str(path))
         assert_clean_exit(proc)
         outcomes[path.name] = proc.returncode
     assert outcomes == {

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import struct
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_run import run_citecheck
 
 from citecheck.errors import InputError
 from citecheck.extract import extract
@@ -385,17 +383,10 @@ def test_bad_files_are_refused_with_one_line(name: str, reason: str) -> None:
 
 @pytest.mark.parametrize(("name", "reason"), BAD)
 def test_bad_files_via_the_cli_exit_2_with_one_line(name: str, reason: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "citecheck", "extract", f"fixtures/docx/{name}"],
-        cwd=ROOT,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    stderr = proc.stderr.decode("utf-8")
+    proc = run_citecheck("extract", f"fixtures/docx/{name}")
+    stderr = proc.stderr
     assert proc.returncode == 2
-    assert proc.stdout == b""
+    assert proc.stdout == ""
     assert "Traceback" not in stderr
     assert stderr.count("\n") == 1 and stderr.startswith("citecheck: error: ")
     assert reason in stderr

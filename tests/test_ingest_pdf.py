@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_citecheck
 
 from citecheck.errors import InputError
 from citecheck.extract import extract
@@ -341,13 +340,7 @@ def test_reading_is_pure_and_repeatable() -> None:
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_cli_refuses_bad_pdfs_in_one_line(name: str) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "citecheck", "extract", str(PDFS / name)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    run = run_citecheck("extract", str(PDFS / name))
     assert run.returncode == 2
     assert run.stdout == ""
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
@@ -355,12 +348,6 @@ def test_cli_refuses_bad_pdfs_in_one_line(name: str) -> None:
 
 
 def test_cli_extracts_the_letter_pdf() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "citecheck", "extract", "--format", "json", str(PDFS / "letter.pdf")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    run = run_citecheck("extract", "--format", "json", str(PDFS / "letter.pdf"))
     assert run.returncode == 0, run.stderr
     assert "cecot-el-salvador-venezuela-prison-trump-deportations" in run.stdout

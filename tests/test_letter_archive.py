@@ -6,16 +6,14 @@ import asyncio
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from cli_run import run_citecheck
 from test_letter import REPAIRED, WRITTEN
-from test_verify import EXPECTED, LETTER, OURWORK, ROOT, LetterWeb, letter_web
+from test_verify import EXPECTED, LETTER, OURWORK, LetterWeb, letter_web
 from wayback_server import WaybackServer
 
 from citecheck.archive import ArchiveOptions
@@ -157,39 +155,12 @@ def test_appendix_in_every_format(results: Results, through_both: WaybackServer)
 def test_cli_appendix_and_verify_json(
     letter_web: LetterWeb, through_both: WaybackServer, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "CITECHECK_WAYBACK_URL": through_both.base_url}
+    env = {"CITECHECK_WAYBACK_URL": through_both.base_url}
     out = tmp_path / "appendix.html"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "citecheck",
-            "appendix",
-            "--no-cache",
-            "--format",
-            "html",
-            "-o",
-            str(out),
-            str(LETTER),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    done = run_citecheck("appendix", "--no-cache", "--format", "html", "-o", str(out), str(LETTER), env=env)
     assert done.returncode == 0, done.stderr
     assert out.read_text().count("archived 2025-04-15") >= 30
-    done = subprocess.run(
-        [sys.executable, "-m", "citecheck", "verify", "--no-cache", "--format", "json", str(LETTER)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    done = run_citecheck("verify", "--no-cache", "--format", "json", str(LETTER), env=env)
     summary = json.loads(done.stdout)["summary"]
     assert summary["archived"] == 37 - len(NEVER_ARCHIVED)
     assert summary["archive_requests"]["playback"] > 0

@@ -7,14 +7,13 @@ import asyncio
 import datetime as dt
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from cli_run import run_citecheck
 from hypothesis import given
 from hypothesis import strategies as st
 from test_pagemeta import pdf_bytes
@@ -370,12 +369,9 @@ def test_cli_fail_on_drift(web_server: WebServer, tmp_path: Path) -> None:
     build_web(web_server)
     doc = tmp_path / "doc.txt"
     doc.write_text(document(web_server), encoding="utf-8")
-    env = {**os.environ, "NO_PROXY": "*"}
-    args = [sys.executable, "-m", "citecheck", "verify", "--no-archive", "--no-cache", "-f", "json", str(doc)]
-    warn = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    args = ["verify", "--no-archive", "--no-cache", "-f", "json", str(doc)]
+    warn = run_citecheck(*args)
     assert warn.returncode == 0, warn.stderr
     assert json.loads(warn.stdout)["summary"]["by_match"]["drift"] == 2
-    fail = subprocess.run(
-        [*args, "--fail-on", "drift"], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
-    )
+    fail = run_citecheck(*args, "--fail-on", "drift")
     assert fail.returncode == 1, fail.stderr

@@ -10,15 +10,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run_citecheck
 from webserver import ProxyServer, Route, WebServer
 
 from citecheck.check import Checker, CheckOptions
@@ -267,8 +265,9 @@ def test_a_name_resolving_to_a_refused_address_is_refused_at_connect(
 
 
 def test_dns_rebinding_is_refused_at_connect(web_server: WebServer, names: dict[str, list[str]]) -> None:
-    # first answer public-looking (TEST-NET-1: nothing answers there), then the loopback server:
-    # each connection uses the address its own lookup checked, so the second is refused
+    # first answer public-looking (TEST-NET-1; the test harness refuses to connect there at once),
+    # then the loopback server: each connection uses the address its own lookup checked, so the
+    # second is refused
     web_server.add("/p", Route(200, body=PAGE))
     names["rebind.example"] = ["192.0.2.10", "127.0.0.1"]
     result = check_one(f"http://rebind.example:{web_server.port}/p", retries=1, timeout=1.0)
@@ -377,14 +376,6 @@ def test_behind_a_proxy_a_redirect_to_localhost_is_refused(
 # The command line
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "CI"} | {"NO_COLOR": "1"} | env
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *args], cwd=ROOT, env=environ, capture_output=True,
-        text=True, timeout=120, check=False,
-    )  # fmt: skip
-
-
 @pytest.mark.parametrize(
     ("env", "flags", "status"),
     [
@@ -401,7 +392,7 @@ def test_verify_guards_in_ci_by_default(
     web_server.add("/p", Route(200, body=PAGE))
     doc = tmp_path / "doc.md"
     doc.write_text(f"A claim.[^1]\n\n[^1]: A page, {web_server.url('/p')}\n")
-    done = run_cli(["verify", "--no-archive", "--no-cache", "-f", "json", *flags, str(doc)], env)
+    done = run_citecheck("verify", "--no-archive", "--no-cache", "-f", "json", *flags, str(doc), env=env)
     assert done.returncode == 0, done.stderr  # an excluded link is not a failure
     (link,) = json.loads(done.stdout)["documents"][0]["footnotes"][0]["links"]
     assert link["status"] == status

@@ -13,12 +13,11 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from cli_run import run_citecheck
 from test_ci_reports import sarif_errors
 
 from citecheck.extract import extract
@@ -137,8 +136,6 @@ def test_csv_cells_cannot_run_formulas(results: Results) -> None:
 
 def test_error_messages_do_not_replay_escapes_from_a_file_name(tmp_path: Path) -> None:
     name = tmp_path / "gone\x1b]0;pwned\x07\x1b[2J.txt"
-    run = subprocess.run(
-        [sys.executable, "-m", "citecheck", "extract", str(name)], capture_output=True, text=True
-    )
+    run = run_citecheck("extract", str(name))
     assert run.returncode == 2 and run.stderr.count("\n") == 1
     assert "\x1b" not in run.stderr and "\x07" not in run.stderr and "no such file" in run.stderr

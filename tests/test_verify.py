@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import ssl
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from cli_run import run_citecheck
 from letter_pages import source_page
 from test_letter import REPAIRED, WRITTEN
 from test_pagemeta import pdf_bytes
@@ -207,23 +205,9 @@ def test_second_run_is_served_from_the_cache_but_errors_are_rechecked(
 LIVE_ONLY = ("--no-archive", "--no-cache")  # live checks only, nothing kept between runs
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citecheck", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        input=stdin,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWeb, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    done = run_cli("verify", *LIVE_ONLY, "--format", "json", "--output", str(out), str(LETTER))
+    done = run_citecheck("verify", *LIVE_ONLY, "--format", "json", "--output", str(out), str(LETTER))
     assert done.returncode == 1, done.stderr
     assert done.stdout == ""
     report = json.loads(out.read_text())
@@ -236,7 +220,7 @@ def test_cli_on_the_letter_exits_1_and_reports_json(through_letter_web: LetterWe
 
 
 def test_cli_fail_on_none_exits_0(through_letter_web: LetterWeb) -> None:
-    done = run_cli("verify", *LIVE_ONLY, "--fail-on", "none", "--format", "json", str(LETTER))
+    done = run_citecheck("verify", *LIVE_ONLY, "--fail-on", "none", "--format", "json", str(LETTER))
     assert done.returncode == 0, done.stderr
 
 
@@ -255,7 +239,7 @@ def small_site(web_server: WebServer, tmp_path: Path) -> Path:
 
 
 def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> None:
-    done = run_cli("verify", *LIVE_ONLY, "--format", "json", str(small_site))
+    done = run_citecheck("verify", *LIVE_ONLY, "--format", "json", str(small_site))
     assert done.returncode == 1  # the document still needs fixing: wrapped fails by default
     links = [lk for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]]
     assert links[0]["repair"]["confirmed_by"] == "live"
@@ -264,12 +248,14 @@ def test_cli_repair_confirmed_live_and_exit_1_for_wrapped(small_site: Path) -> N
 
 
 def test_cli_exit_0_when_nothing_fails(small_site: Path) -> None:
-    done = run_cli("verify", *LIVE_ONLY, "--fail-on", "dead,broken", "--format", "json", str(small_site))
+    done = run_citecheck(
+        "verify", *LIVE_ONLY, "--fail-on", "dead,broken", "--format", "json", str(small_site)
+    )
     assert done.returncode == 0, done.stderr
 
 
 def test_cli_offline_sends_nothing(small_site: Path, web_server: WebServer) -> None:
-    done = run_cli("verify", "--no-archive", "--offline", "--format", "json", str(small_site))
+    done = run_citecheck("verify", "--no-archive", "--offline", "--format", "json", str(small_site))
     assert done.returncode == 1  # wrapped still fails offline
     assert {
         lk["status"] for fn in json.loads(done.stdout)["documents"][0]["footnotes"] for lk in fn["links"]
@@ -278,7 +264,7 @@ def test_cli_offline_sends_nothing(small_site: Path, web_server: WebServer) -> N
 
 
 def test_cli_bad_fail_on_is_a_usage_error(small_site: Path) -> None:
-    done = run_cli("verify", "--no-archive", "--fail-on", "dead,nonsense", str(small_site))
+    done = run_citecheck("verify", "--no-archive", "--fail-on", "dead,nonsense", str(small_site))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "nonsense" in done.stderr
 
@@ -297,7 +283,7 @@ def test_cli_no_network_exits_2_without_calling_links_dead(tmp_path: Path) -> No
     doc = tmp_path / "doc.txt"
     one, two = _closed_port(), _closed_port()
     doc.write_text(f"A.¹ B.²\n\n¹ http://127.0.0.1:{one}/a\n\n² http://localhost:{two}/b\n", encoding="utf-8")
-    done = run_cli("verify", *LIVE_ONLY, "--retries", "0", str(doc))
+    done = run_citecheck("verify", *LIVE_ONLY, "--retries", "0", str(doc))
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("citecheck: error: no network") and done.stderr.count("\n") == 1
