@@ -54,7 +54,7 @@ _GZIP_HEADER = b"\x1f\x8b\x08\x00" + struct.pack("<I", 0) + b"\x00\xff"
 _ZLIB_HEADER = b"\x78\xda"
 
 
-class HostileServer(_BackgroundServer):
+class HostileServer(_BackgroundServer[None]):  # it logs nothing: counters only
     """Serves one abuse per path (see `ABUSES`); any other path is a plain 404."""
 
     _thread_name = "test-hostile-server"

@@ -340,7 +340,7 @@ class _CdxError(Exception):
 # The server
 
 
-class WaybackServer(_BackgroundServer):
+class WaybackServer(_BackgroundServer[WaybackRequest]):
     """The Wayback Machine's playback, CDX, timemap, availability and SPN2 APIs on 127.0.0.1."""
 
     _thread_name = "test-wayback"
@@ -382,7 +382,6 @@ class WaybackServer(_BackgroundServer):
         self._forced_429: dict[str, int] = {"cdx": 0, "playback": 0, "save": 0}
         self._admitted: dict[str, list[float]] = {"cdx": [], "playback": [], "save": []}
         # counters
-        self._log: list[WaybackRequest] = []
         self._saves: list[SaveRecord] = []
         self._cdx_times: list[float] = []
         self._sent_429 = 0
@@ -483,18 +482,6 @@ class WaybackServer(_BackgroundServer):
     def playback_url(self, timestamp: str, url: str, modifier: str = "id_") -> str:
         """``<base_url>/web/<timestamp><modifier>/<url>``."""
         return f"{self.base_url}/web/{timestamp}{modifier}/{url}"
-
-    @property
-    def log(self) -> list[WaybackRequest]:
-        """Every request received, in order."""
-        with self._cond:
-            return list(self._log)
-
-    @property
-    def total_requests(self) -> int:
-        """Number of requests received."""
-        with self._cond:
-            return len(self._log)
 
     @property
     def counts(self) -> dict[Kind, int]:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Generic, Literal, Self, TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 import pytest
@@ -347,8 +347,12 @@ async def _pause(seconds: float, reader: _Reader, writer: asyncio.StreamWriter) 
 # Threading model shared by both servers
 
 
-class _BackgroundServer:
-    """An asyncio server on 127.0.0.1:0 whose event loop runs in a daemon thread."""
+R = TypeVar("R")
+
+
+class _BackgroundServer(Generic[R]):
+    """An asyncio server on 127.0.0.1:0 whose event loop runs in a daemon thread, keeping a log of
+    what it received (records of type `R`)."""
 
     _thread_name = "test-server"
 
@@ -362,7 +366,20 @@ class _BackgroundServer:
         self._cond = threading.Condition(threading.RLock())
         self._errors: list[str] = []
         self._connections = 0
+        self._log: list[R] = []
         self.ssl_context: ssl.SSLContext | None = None  # set before start() to serve HTTPS
+
+    @property
+    def log(self) -> list[R]:
+        """Every request received, in order."""
+        with self._cond:
+            return list(self._log)
+
+    @property
+    def total_requests(self) -> int:
+        """Number of requests received."""
+        with self._cond:
+            return len(self._log)
 
     # lifecycle ------------------------------------------------------------------------------------
 
@@ -557,7 +574,7 @@ class _Hold:
     waiting: int = 0
 
 
-class WebServer(_BackgroundServer):
+class WebServer(_BackgroundServer[RequestRecord]):
     """A scriptable HTTP/1.1 origin server on 127.0.0.1 with a request log and counters."""
 
     _thread_name = "test-webserver"
@@ -583,7 +600,6 @@ class WebServer(_BackgroundServer):
         self._sequence_pos: dict[tuple[str | None, str], int] = {}
         self._holds: dict[int, _Hold] = {}
         # counters, guarded by self._cond
-        self._log: list[RequestRecord] = []
         self._path_counts: dict[str, int] = {}
         self._in_flight = 0
         self._max_in_flight = 0
@@ -663,18 +679,6 @@ class WebServer(_BackgroundServer):
             self._errors.clear()
 
     # counters ---------------------------------------------------------------------------------------
-
-    @property
-    def log(self) -> list[RequestRecord]:
-        """Every request received, in order."""
-        with self._cond:
-            return list(self._log)
-
-    @property
-    def total_requests(self) -> int:
-        """Number of requests received."""
-        with self._cond:
-            return len(self._log)
 
     def count(self, path: str, host: str | None = None) -> int:
         """Requests received for path (query ignored), optionally only those with that Host."""
@@ -944,7 +948,7 @@ class WebServer(_BackgroundServer):
 # The proxy
 
 
-class ProxyServer(_BackgroundServer):
+class ProxyServer(_BackgroundServer[ProxyRecord]):
     """A forward HTTP proxy on 127.0.0.1: absolute-form requests (``GET http://host:port/path``) are
     forwarded, ``CONNECT host:port`` opens a tunnel. One request per client connection (responses
     carry ``Connection: close``)."""
@@ -965,7 +969,6 @@ class ProxyServer(_BackgroundServer):
         self.upstream = upstream
         self.auth = auth
         self.connect_timeout = connect_timeout
-        self._log: list[ProxyRecord] = []
         self._rejected = 0
 
     @property
@@ -974,16 +977,9 @@ class ProxyServer(_BackgroundServer):
         return self.base_url
 
     @property
-    def log(self) -> list[ProxyRecord]:
-        """Every request accepted for proxying, in order."""
-        with self._cond:
-            return list(self._log)
-
-    @property
     def count(self) -> int:
         """Requests accepted for proxying (forwards plus CONNECTs)."""
-        with self._cond:
-            return len(self._log)
+        return self.total_requests
 
     @property
     def connect_count(self) -> int:
