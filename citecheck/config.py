@@ -2,11 +2,14 @@
 directory upward; `CITECHECK_*` environment variables; the command line. Later wins. Reads files.
 
 An invalid file is a clear one-line error with its line (TOML syntax) or its key (a wrong name or
-type); nothing is guessed.
+type, a URL pattern that is no regular expression); nothing is guessed. Patterns are compiled here,
+when the configuration is read, so a bad one stops the run before any work and the run itself only
+matches.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -40,8 +43,9 @@ class Config:
     user_agent: str = DEFAULT_USER_AGENT
     cache_max_age: float = 24.0
     wayback_url: str = WAYBACK
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    """URL patterns (regular expressions searched in the URL), compiled."""
     hosts: Mapping[str, HostConfig] = field(default_factory=dict)
     exclude_private: bool | None = None
     exclude_loopback: bool | None = None
@@ -97,6 +101,26 @@ def _value(where: str, key: str, value: Any, kind: type) -> Any:
     )
 
 
+def patterns(where: str, key: str, value: Any) -> tuple[re.Pattern[str], ...]:
+    """A list of URL patterns, compiled; a bad one is an error naming the key and the pattern."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: {key} must be a list of URL patterns (regular expressions)")
+    return tuple(_compiled(where, key, text) for text in value)
+
+
+def _compiled(where: str, key: str, text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text)
+    except re.error as err:
+        why = str(err)
+    except RecursionError:  # "((((…": the parser recurses once per group
+        why = "nested too deeply"
+    except OverflowError as err:  # "a{99999999999}"
+        why = str(err)
+    shown = text if len(text) <= 60 else text[:60] + "…"
+    raise InputError(f"{where}: {key}: {shown!r} is not a valid regular expression: {why}")
+
+
 def _hosts(where: str, table: Any) -> dict[str, HostConfig]:
     if not isinstance(table, dict):
         raise InputError(f"{where}: hosts must be a table of host names")
@@ -135,9 +159,7 @@ def parse(text: str, where: str, *, pyproject: bool = False) -> dict[str, Any]:
         if name in _TYPES:
             out[name] = _value(where, key, value, _TYPES[name])
         elif name in _LISTS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise InputError(f"{where}: {key} must be a list of URL patterns (regular expressions)")
-            out[name] = tuple(value)
+            out[name] = patterns(where, key, value)
         elif name == "hosts":
             out["hosts"] = _hosts(where, value)
         else:
@@ -220,4 +242,6 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, re.Pattern):
+        return _toml(value.pattern)
     return str(value)

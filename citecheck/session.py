@@ -49,8 +49,9 @@ class Settings:
     use_cache: bool = True
     cache_dir: Path | None = None
     cache_max_age: dt.timedelta = dt.timedelta(days=1)
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    include: tuple[re.Pattern[str], ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    """URL patterns, compiled when the configuration was read (config.patterns)."""
 
 
 @dataclass
@@ -103,9 +104,9 @@ def _from_cache(value: dict[str, object]) -> LinkCheck | None:
 
 def _excluded(url: str, settings: Settings) -> bool:
     """Configured include/exclude URL patterns (regular expressions searched in the URL)."""
-    if settings.include and not any(re.search(p, url) for p in settings.include):
+    if settings.include and not any(p.search(url) for p in settings.include):
         return True
-    return any(re.search(p, url) for p in settings.exclude)
+    return any(p.search(url) for p in settings.exclude)
 
 
 def _is_web(url: str) -> bool:

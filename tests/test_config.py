@@ -4,6 +4,7 @@ take effect on the wire, and invalid files as one clear line."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,36 @@ def test_per_host_overrides_take_effect_on_requests(web_server: WebServer, tmp_p
         cwd=tmp_path,
     )
     assert web_server.total_requests > 0
+
+
+@pytest.mark.parametrize("key", ["exclude", "include"])
+@pytest.mark.parametrize(
+    "pattern", ["(", "[z-a]", "a{99999999999}", "(" * 5000 + ")" * 5000], ids=["open", "range", "big", "deep"]
+)
+def test_a_bad_url_pattern_is_an_error_naming_the_key(key: str, pattern: str) -> None:
+    with pytest.raises(InputError, match=rf"^citecheck\.toml: {key}: .*regular expression"):
+        parse(f"{key} = [{json.dumps(pattern)}]\n", "citecheck.toml")
+
+
+def test_patterns_are_compiled_when_the_configuration_is_read(tmp_path: Path) -> None:
+    (tmp_path / "citecheck.toml").write_text('include = ["^https://"]\nexclude = ["/skip$", "(?i)PRIVATE"]\n')
+    config = resolve(tmp_path, {}, {})
+    assert all(isinstance(p, re.Pattern) for p in (*config.include, *config.exclude))
+    assert [p.pattern for p in config.exclude] == ["/skip$", "(?i)PRIVATE"]
+
+
+@pytest.mark.parametrize("where", ["citecheck.toml", "pyproject.toml"])
+@pytest.mark.parametrize("command", ["verify", "appendix", "config"])
+def test_a_bad_url_pattern_in_a_file_is_exit_2_naming_key_and_file(
+    web_server: WebServer, tmp_path: Path, where: str, command: str
+) -> None:
+    table = "[tool.citecheck]\n" if where == "pyproject.toml" else ""
+    (tmp_path / where).write_text(f'{table}exclude = ["("]\n')
+    web_server.add("/page", Route(200, body=b"<title>Page</title>"))
+    (tmp_path / "doc.txt").write_text(f"Claim.\u00b9\n\n\u00b9 {web_server.url('/page')}\n")
+    args = [] if command == "config" else ["--no-cache", "doc.txt"]
+    done = run_citecheck(command, *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert str(tmp_path / where) in done.stderr and "exclude" in done.stderr, done.stderr
+    assert web_server.total_requests == 0
