@@ -303,10 +303,16 @@ class _Run:
 
 
 def _configured(**given: object) -> Config:
-    """The effective configuration: defaults < config file < CITECHECK_* environment < these options."""
-    from citecheck.config import resolve
+    """The effective configuration: defaults < config file < CITECHECK_* environment < these options.
+    The run names the file it used, and warns in CI when a file or a variable weakens the guard."""
+    from citecheck.config import guard_warnings, resolve
 
-    return resolve(Path.cwd(), os.environ, given)
+    config = resolve(Path.cwd(), os.environ, given)
+    if config.source is not None:
+        typer.echo(f"citecheck: using configuration {clean(config.source)}", err=True)
+    for warning in guard_warnings(config, os.environ):
+        typer.echo(f"citecheck: warning: {clean(warning)}", err=True)
+    return config
 
 
 def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
@@ -318,7 +324,9 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     checked_at = dt.datetime.now(dt.UTC)
     policy = Policy.parse(options.config.fail_on)
     if options.offline:
-        return Results(extractions, checked_at, {}, {}, policy, "not checked (--offline)")
+        return Results(
+            extractions, checked_at, {}, {}, policy, "not checked (--offline)", config=options.config.source
+        )
     from citecheck.archive import ArchiveOptions
     from citecheck.check import CheckOptions
     from citecheck.config import guard_policy
@@ -371,6 +379,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         archive_requests=run.archive_requests,
         archive_looked_up=options.archive,
         matches=run.matches,
+        config=config.source,
     )
 
 

@@ -1,6 +1,12 @@
 """Configuration: `citecheck.toml` or `[tool.citecheck]` in `pyproject.toml`, found from the working
 directory upward; `CITECHECK_*` environment variables; the command line. Later wins. Reads files.
 
+The search stops at the project root (the first folder holding `.git` or `pyproject.toml`; with no
+root, only the working directory is searched): a file in a shared parent (`/tmp`, a CI workspace, a
+checked-out pull request's parent) must not turn the network guard off or send the Save Page Now
+keys to another archive. The Config says which file it came from and where each setting was given,
+so the run can name the file and warn when a file or the environment weakens the guard in CI.
+
 An invalid file is a clear one-line error with its line (TOML syntax) or its key (a wrong name or
 type, a URL pattern that is no regular expression); nothing is guessed. Patterns are compiled here,
 when the configuration is read, so a bad one stops the run before any work and the run itself only
@@ -52,6 +58,9 @@ class Config:
     exclude_link_local: bool | None = None
     """The network guard's flags; None: on when the `CI` environment variable says so."""
     source: str | None = None
+    """The configuration file used, or None."""
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """Where each setting that is not a default was given: a file, a variable, the command line."""
 
 
 _TYPES: dict[str, type] = {
@@ -71,16 +80,55 @@ _TYPES: dict[str, type] = {
 _BOOLS = {word: True for word in ("1", "true", "yes", "on")} | {w: False for w in ("0", "false", "no", "off")}
 _LISTS = ("include", "exclude")
 ENV = {name: f"CITECHECK_{name.upper()}" for name in _TYPES}
+COMMAND_LINE = "the command line"
+ROOT_MARKERS = (".git", "pyproject.toml")
+_GUARD_FLAGS = {
+    "exclude_private": "private",
+    "exclude_loopback": "loopback",
+    "exclude_link_local": "link-local",
+}
+
+
+def _holds(folder: Path, name: str) -> bool:
+    """Whether the folder holds this entry (an unreadable folder holds nothing we can use)."""
+    try:
+        return (folder / name).exists()
+    except OSError:
+        return False
+
+
+def project_root(start: Path) -> Path | None:
+    """The first folder from `start` upward that holds `.git` (a folder or a worktree's file) or
+    `pyproject.toml`, or None."""
+    start = start.absolute()
+    return next((f for f in (start, *start.parents) if any(_holds(f, m) for m in ROOT_MARKERS)), None)
+
+
+def search_path(start: Path) -> tuple[Path, ...]:
+    """The folders searched for a configuration file: from `start` up to the project root, or
+    `start` alone when it is in no project."""
+    start = start.absolute()
+    chain = (start, *start.parents)
+    root = project_root(start)
+    return chain[: chain.index(root) + 1] if root is not None else chain[:1]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the configuration file: {err.strerror or err}") from None
 
 
 def find(start: Path) -> Path | None:
-    """The nearest `citecheck.toml`, or `pyproject.toml` with a `[tool.citecheck]` table."""
-    for folder in (start, *start.parents):
+    """The nearest `citecheck.toml`, or `pyproject.toml` with a `[tool.citecheck]` table, within
+    the project (see `search_path`)."""
+    for folder in search_path(start):
         own = folder / "citecheck.toml"
         if own.is_file():
             return own
         project = folder / "pyproject.toml"
-        if project.is_file() and "[tool.citecheck" in project.read_text(encoding="utf-8", errors="replace"):
+        if project.is_file() and "[tool.citecheck" in _read(project):
             return project
     return None
 
@@ -187,17 +235,36 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def resolve(cwd: Path, environ: Mapping[str, str], cli: Mapping[str, Any]) -> Config:
     """The effective configuration: defaults < file < environment < command line (given options only)."""
-    config = Config()
     path = find(cwd)
+    layers: list[tuple[dict[str, Any], Mapping[str, str]]] = []
     if path is not None:
-        settings = parse(
-            path.read_text(encoding="utf-8", errors="replace"),
-            str(path),
-            pyproject=path.name == "pyproject.toml",
-        )
-        config = replace(config, source=str(path), **settings)
-    config = replace(config, **from_environment(environ))
-    return replace(config, **{k: v for k, v in cli.items() if v is not None})
+        settings = parse(_read(path), str(path), pyproject=path.name == "pyproject.toml")
+        layers.append((settings, dict.fromkeys(settings, str(path))))
+    environment = from_environment(environ)
+    layers.append((environment, {name: ENV[name] for name in environment}))
+    given = {k: v for k, v in cli.items() if v is not None}
+    layers.append((given, dict.fromkeys(given, COMMAND_LINE)))
+    config = Config(source=str(path) if path is not None else None)
+    origins: dict[str, str] = {}
+    for settings, where in layers:
+        config = replace(config, **settings)
+        origins.update(where)
+    return replace(config, origins=origins)
+
+
+def guard_warnings(config: Config, environ: Mapping[str, str]) -> list[str]:
+    """In CI, one line per guard flag a file or the environment turned off (the command line is the
+    user's own choice and says so itself)."""
+    if not ci_default(environ):
+        return []
+    found = []
+    for name, what in _GUARD_FLAGS.items():
+        where = config.origins.get(name, COMMAND_LINE)
+        if getattr(config, name) is False and where != COMMAND_LINE:
+            found.append(
+                f"{name} = false (from {where}) turns the CI network guard off for {what} addresses"
+            )
+    return found
 
 
 def guard_policy(config: Config, environ: Mapping[str, str]) -> GuardPolicy:
@@ -219,7 +286,7 @@ def render(config: Config) -> str:
     lines = [f"# from {config.source or 'defaults'}, the environment and the command line"]
     for f in fields(config):
         value = getattr(config, f.name)
-        if f.name in ("hosts", "source") or value is None:
+        if f.name in ("hosts", "source", "origins") or value is None:
             continue
         lines.append(f"{f.name} = {_toml(value)}")
     for host, spec in sorted(config.hosts.items()):

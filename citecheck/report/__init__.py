@@ -28,6 +28,8 @@ class Results:
     archive_requests: Mapping[str, int] = field(default_factory=dict)
     archive_looked_up: bool = False
     matches: Mapping[Link, Match] = field(default_factory=dict)
+    config: str | None = None
+    """The configuration file the run used (None: none, or the run reads no configuration)."""
 
     def check(self, link: Link) -> LinkCheck:
         """What checking found for a link's URL (unchecked when it was not checked)."""

@@ -102,6 +102,7 @@ def _document(e: Extraction, results: Results) -> dict[str, Any]:
         "unnumbered_links": [link_dict(link, results) for link in e.unnumbered_links],
         "problems": [_problem(p) for p in e.problems],
         "date": _iso(e.date),
+        "config": results.config,
     }
 
 
