@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import importlib
+import inspect
 import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
 
@@ -279,6 +281,53 @@ ExcludeLinkLocalOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkOptions:
+    """The options of every command that reaches the network (and of `config`, which shows their
+    effect), declared once here: `_takes_network_options` gives a command all of them, so none can
+    lack one. Each is the `Config` setting of the same name; None: not given."""
+
+    wayback_url: WaybackOpt = None
+    cache_max_age: CacheAgeOpt = None
+    timeout: TimeoutOpt = None
+    max_concurrency: ConcurrencyOpt = None
+    max_per_host: PerHostOpt = None
+    min_interval: IntervalOpt = None
+    retries: RetriesOpt = None
+    user_agent: UserAgentOpt = None
+    exclude_private: ExcludePrivateOpt = None
+    exclude_loopback: ExcludeLoopbackOpt = None
+    exclude_link_local: ExcludeLinkLocalOpt = None
+
+    def given(self) -> dict[str, object]:
+        """The settings as `config.resolve` takes them from the command line."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _takes_network_options(command: Callable[..., None]) -> Callable[..., None]:
+    """A command that takes every `NetworkOptions` option: typer sees them as the command's own
+    options (after those it declares); the command receives them as one `network` argument."""
+    names = [f.name for f in fields(NetworkOptions)]
+    hints = get_type_hints(NetworkOptions, include_extras=True)
+    own = inspect.signature(command, eval_str=True)
+    kept = [p for p in own.parameters.values() if p.name != "network"]
+    added = [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hints[n]) for n in names
+    ]
+
+    @functools.wraps(command)
+    def with_network_options(**given: Any) -> None:
+        network = NetworkOptions(**{n: given.pop(n) for n in names})
+        command(**given, network=network)
+
+    signature = own.replace(parameters=[*kept, *added])
+    with_network_options.__signature__ = signature  # type: ignore[attr-defined]
+    with_network_options.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return with_network_options
+
+
 SaveOpt = Annotated[
     bool,
     typer.Option(
@@ -302,12 +351,12 @@ class _Run:
     config: Config
 
 
-def _configured(**given: object) -> Config:
+def _configured(network: NetworkOptions, **given: object) -> Config:
     """The effective configuration: defaults < config file < CITECHECK_* environment < these options.
     The run names the file it used, and warns in CI when a file or a variable weakens the guard."""
     from citecheck.config import guard_warnings, resolve
 
-    config = resolve(Path.cwd(), os.environ, given)
+    config = resolve(Path.cwd(), os.environ, network.given() | given)
     if config.source is not None:
         typer.echo(f"citecheck: using configuration {clean(config.source)}", err=True)
     for warning in guard_warnings(config, os.environ):
@@ -384,6 +433,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
 
 
 @app.command(epilog=EXAMPLES)
+@_takes_network_options
 def verify(
     paths: PathsArg,
     format: VerifyFormatOpt = VerifyFormat.text,
@@ -392,37 +442,15 @@ def verify(
     fail_on: FailOnOpt = None,
     offline: OfflineOpt = False,
     no_archive: NoArchiveOpt = False,
-    wayback_url: WaybackOpt = None,
     save: SaveOpt = False,
     no_cache: NoCacheOpt = False,
-    cache_max_age: CacheAgeOpt = None,
-    timeout: TimeoutOpt = None,
-    max_concurrency: ConcurrencyOpt = None,
-    max_per_host: PerHostOpt = None,
-    min_interval: IntervalOpt = None,
-    retries: RetriesOpt = None,
-    user_agent: UserAgentOpt = None,
-    exclude_private: ExcludePrivateOpt = None,
-    exclude_loopback: ExcludeLoopbackOpt = None,
-    exclude_link_local: ExcludeLinkLocalOpt = None,
+    *,
+    network: NetworkOptions,
 ) -> None:
     """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
     def body() -> int:
-        config = _configured(
-            fail_on=fail_on,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_per_host=max_per_host,
-            min_interval=min_interval,
-            retries=retries,
-            user_agent=user_agent,
-            cache_max_age=cache_max_age,
-            wayback_url=wayback_url,
-            exclude_private=exclude_private,
-            exclude_loopback=exclude_loopback,
-            exclude_link_local=exclude_link_local,
-        )
+        config = _configured(network, fail_on=fail_on)
         Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
         results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
         if format is VerifyFormat.text:
@@ -445,44 +473,23 @@ AppendixFormatOpt = Annotated[AppendixFormat, typer.Option("--format", "-f", hel
 
 
 @app.command(epilog=EXAMPLES)
+@_takes_network_options
 def appendix(
     paths: PathsArg,
     format: AppendixFormatOpt = AppendixFormat.markdown,
     output: OutputOpt = None,
     input_format: InputFormatOpt = None,
-    wayback_url: WaybackOpt = None,
     save: SaveOpt = False,
     no_cache: NoCacheOpt = False,
-    cache_max_age: CacheAgeOpt = None,
-    timeout: TimeoutOpt = None,
-    max_concurrency: ConcurrencyOpt = None,
-    max_per_host: PerHostOpt = None,
-    min_interval: IntervalOpt = None,
-    retries: RetriesOpt = None,
-    user_agent: UserAgentOpt = None,
-    exclude_private: ExcludePrivateOpt = None,
-    exclude_loopback: ExcludeLoopbackOpt = None,
-    exclude_link_local: ExcludeLinkLocalOpt = None,
+    *,
+    network: NetworkOptions,
 ) -> None:
     """An "Archived sources" appendix for publication: every cited URL with its archived copy."""
 
     def body() -> int:
         from citecheck.report import appendix as appendix_report
 
-        config = _configured(
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_per_host=max_per_host,
-            min_interval=min_interval,
-            retries=retries,
-            user_agent=user_agent,
-            cache_max_age=cache_max_age,
-            wayback_url=wayback_url,
-            fail_on="none",
-            exclude_private=exclude_private,
-            exclude_loopback=exclude_loopback,
-            exclude_link_local=exclude_link_local,
-        )
+        config = _configured(network, fail_on="none")
         results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(
             appendix_report.render(results, format.value), output, utf8=format is not AppendixFormat.markdown
@@ -493,6 +500,7 @@ def appendix(
 
 
 @app.command(name="fix", epilog=EXAMPLES)
+@_takes_network_options
 def fix_command(
     path: Annotated[
         str, typer.Argument(metavar="PATH", help="The document to fix (.txt or .md); - for stdin.")
@@ -511,12 +519,9 @@ def fix_command(
     input_format: InputFormatOpt = None,
     offline: OfflineOpt = False,
     no_archive: NoArchiveOpt = False,
-    wayback_url: WaybackOpt = None,
     no_cache: NoCacheOpt = False,
-    timeout: TimeoutOpt = None,
-    max_concurrency: ConcurrencyOpt = None,
-    max_per_host: PerHostOpt = None,
-    user_agent: UserAgentOpt = None,
+    *,
+    network: NetworkOptions,
 ) -> None:
     """Write the document with every confirmed repair applied (and, optionally, archived copies)."""
 
@@ -533,14 +538,7 @@ def fix_command(
         document = document_from_bytes(original, "<stdin>" if path == "-" else path, fmt)
         if archive_links and no_archive:
             raise InputError("--archive-links needs the archive: drop --no-archive")
-        config = _configured(
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_per_host=max_per_host,
-            user_agent=user_agent,
-            wayback_url=wayback_url,
-            fail_on="none",
-        )
+        config = _configured(network, fail_on="none")
         options = _Run([path], input_format, offline, not no_archive, False, not no_cache, config)
         results = _run(options, [run_extract(document)])
         (extraction,) = results.extractions
@@ -573,33 +571,14 @@ def _like_original(text: str, original: bytes) -> bytes:
 
 
 @app.command(name="config")
-def config_command(
-    fail_on: FailOnOpt = None,
-    timeout: TimeoutOpt = None,
-    max_concurrency: ConcurrencyOpt = None,
-    max_per_host: PerHostOpt = None,
-    min_interval: IntervalOpt = None,
-    retries: RetriesOpt = None,
-    user_agent: UserAgentOpt = None,
-    cache_max_age: CacheAgeOpt = None,
-    wayback_url: WaybackOpt = None,
-) -> None:
+@_takes_network_options
+def config_command(fail_on: FailOnOpt = None, *, network: NetworkOptions) -> None:
     """Print the effective configuration (config file < CITECHECK_* environment < these options)."""
 
     def body() -> int:
         from citecheck.config import render
 
-        config = _configured(
-            fail_on=fail_on,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_per_host=max_per_host,
-            min_interval=min_interval,
-            retries=retries,
-            user_agent=user_agent,
-            cache_max_age=cache_max_age,
-            wayback_url=wayback_url,
-        )
+        config = _configured(network, fail_on=fail_on)
         _emit(render(config), None, utf8=True)
         return 0
 
