@@ -246,6 +246,24 @@ RetriesOpt = Annotated[
     int | None, typer.Option("--retries", min=0, help="Retries for timeouts, resets and 5xx.")
 ]
 UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="The User-Agent header to send.")]
+HostTimeoutsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--host-timeouts",
+        min=0,
+        help="Give up a host once this many of its URLs timed out: its other links are timeout, "
+        "not requested (default 3; 0 never gives up).",
+    ),
+]
+MaxTimeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-time",
+        min=0.1,
+        help="Seconds the checks may take in all; links not checked by then are timeout, archive "
+        "lookups not done are skipped, and the report is still written.",
+    ),
+]
 VerifyFormatOpt = Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")]
 
 
@@ -332,6 +350,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         secret_key=os.environ.get("IA_SECRET_KEY") or None,
     )
     hosts = config.hosts
+    probe = config.probe_url or config.wayback_url
     settings = Settings(
         net=NetOptions(
             timeout=config.timeout,
@@ -342,10 +361,12 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
             host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
             host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
             guard=guard_policy(config, os.environ),
-            trusted_origins=frozenset({origin(config.wayback_url)}),  # the archive is the user's choice
+            trusted_origins=frozenset({origin(config.wayback_url), origin(probe)}),  # the user's choices
         ),
         check=CheckOptions(
-            retries=config.retries, accept={h: c.accept for h, c in hosts.items() if c.accept}
+            retries=config.retries,
+            accept={h: c.accept for h, c in hosts.items() if c.accept},
+            host_timeouts=config.host_timeouts,
         ),
         archive=archive if options.archive else None,
         save=options.save and options.archive,
@@ -353,6 +374,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         cache_max_age=dt.timedelta(hours=config.cache_max_age),
         include=config.include,
         exclude=config.exclude,
+        max_time=config.max_time,
+        probe_url=probe,
     )
     progress, stop = _progress(sys.stderr.isatty())
     try:
@@ -371,6 +394,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         archive_requests=run.archive_requests,
         archive_looked_up=options.archive,
         matches=run.matches,
+        hosts_given_up=run.hosts_given_up,
+        time_limit=config.max_time if run.time_limit_reached else None,
     )
 
 
@@ -396,6 +421,8 @@ def verify(
     exclude_private: ExcludePrivateOpt = None,
     exclude_loopback: ExcludeLoopbackOpt = None,
     exclude_link_local: ExcludeLinkLocalOpt = None,
+    host_timeouts: HostTimeoutsOpt = None,
+    max_time: MaxTimeOpt = None,
 ) -> None:
     """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
@@ -413,6 +440,8 @@ def verify(
             exclude_private=exclude_private,
             exclude_loopback=exclude_loopback,
             exclude_link_local=exclude_link_local,
+            host_timeouts=host_timeouts,
+            max_time=max_time,
         )
         Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
         results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
@@ -454,6 +483,8 @@ def appendix(
     exclude_private: ExcludePrivateOpt = None,
     exclude_loopback: ExcludeLoopbackOpt = None,
     exclude_link_local: ExcludeLinkLocalOpt = None,
+    host_timeouts: HostTimeoutsOpt = None,
+    max_time: MaxTimeOpt = None,
 ) -> None:
     """An "Archived sources" appendix for publication: every cited URL with its archived copy."""
 
@@ -473,6 +504,8 @@ def appendix(
             exclude_private=exclude_private,
             exclude_loopback=exclude_loopback,
             exclude_link_local=exclude_link_local,
+            host_timeouts=host_timeouts,
+            max_time=max_time,
         )
         results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(

@@ -142,6 +142,10 @@ def summary_line(results: Results) -> str:
     if results.matches:
         parts.append(f"{drifted} drifted")
     parts.append(f"{results.failing()} failing")
+    if results.hosts_given_up:
+        parts.append(f"{len(results.hosts_given_up)} host(s) given up after timeouts")
+    if results.time_limit is not None:
+        parts.append(f"stopped at --max-time {results.time_limit:g} s")
     return "; ".join(parts)
 
 
