@@ -35,7 +35,7 @@ from citecheck.report import Results
 if TYPE_CHECKING:
     from citecheck.session import Progress
 from citecheck.report import json as json_report
-from citecheck.report.sanitize import clean
+from citecheck.report.sanitize import one_line
 from citecheck.verdict import Policy
 
 EXAMPLES = """Examples:
@@ -80,7 +80,7 @@ def _root(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"citecheck: error: {clean(mask(message))}", err=True)
+    typer.echo(f"citecheck: error: {one_line(mask(message))}", err=True)
     return typer.Exit(2)
 
 
@@ -89,7 +89,7 @@ def _guarded(body: Callable[[], int]) -> None:
     try:
         code = body()
     except InputError as err:
-        raise _fail(str(err).splitlines()[0] if str(err) else "unusable input") from None
+        raise _fail(str(err) or "unusable input") from None
     except KeyboardInterrupt:
         typer.echo("citecheck: interrupted", err=True)
         raise typer.Exit(130) from None
@@ -383,7 +383,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     finally:
         stop()
     for warning in run.warnings:
-        typer.echo(f"citecheck: warning: {clean(mask(warning))}", err=True)
+        typer.echo(f"citecheck: warning: {one_line(mask(warning))}", err=True)
     return Results(
         run.extractions,
         checked_at,
