@@ -212,7 +212,7 @@ async def run_verify(
             if lookups is not None and wayback is not None:
                 await asyncio.gather(*lookups.tasks.values())
             urls = first_pass(lk for e in extractions for lk in e.links())
-            await _refuse_if_offline(urls, checker, wayback, settings.probe_url)
+            await budget.within(_refuse_if_offline(urls, checker, wayback, settings.probe_url), None)
 
             archives: dict[ArchiveKey, Snapshot | None] = {}
             saves: dict[str, SaveResult] = {}
@@ -333,7 +333,9 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
         for candidate in archive_candidates(link):
             if isinstance(await lookups.get(candidate, link.accessed, extraction.date), Snapshot):
                 return confirmed_by_archive(link, candidate)
-        spelled = await wayback.archived_spelling(link.written, archive_candidates(link))
+        spelled = await lookups.budget.within(
+            wayback.archived_spelling(link.written, archive_candidates(link)), None
+        )
         return confirmed_by_archive(link, spelled) if isinstance(spelled, str) else None
 
     links = extraction.links()

@@ -8,6 +8,7 @@ the proof is in the outcomes and in what the servers were asked.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import socket
 from pathlib import Path
@@ -19,6 +20,8 @@ from webserver import Route, WebServer
 from citecheck.check import Checker, CheckOptions
 from citecheck.models import Status
 from citecheck.net import Client, NetOptions
+from citecheck.report import Results, markdown
+from citecheck.report import text as text_report
 
 LIVE_ONLY = ("--no-archive", "--no-cache")
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -158,3 +161,13 @@ def test_nothing_reachable_not_even_the_probe_is_no_network(tmp_path: Path) -> N
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("citecheck: error: no network") and done.stderr.count("\n") == 1
+
+
+def test_the_text_and_markdown_reports_say_the_run_was_cut_short() -> None:
+    results = Results(
+        [], dt.datetime(2026, 12, 3, tzinfo=dt.UTC), time_limit=3.0, hosts_given_up={"slow.example": 3}
+    )
+    summary = markdown.render(results)
+    assert "Stopped at --max-time 3 s" in summary and "slow.example" in summary
+    line = text_report.summary_line(results)
+    assert "stopped at --max-time 3 s" in line and "1 host(s) given up after timeouts" in line

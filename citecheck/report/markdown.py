@@ -30,6 +30,14 @@ def render(results: Results) -> str:
         f"{verdicts[Verdict.PASS]} passing "
         f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}).",
     ]
+    if results.time_limit is not None:
+        lines += [
+            "",
+            f"⏱️ Stopped at --max-time {results.time_limit:g} s: links not checked are reported as timeout.",
+        ]
+    if results.hosts_given_up:
+        hosts = ", ".join(md_url(h) for h in results.hosts_given_up)
+        lines += ["", f"⏱️ Given up after repeated timeouts (their other links were not requested): {hosts}."]
     shown = [f for f in found if f.verdict is not Verdict.PASS]
     if shown:
         lines += [
