@@ -66,6 +66,8 @@ class CheckOptions:
     sibling_probe: bool = True
     accept: Mapping[str, frozenset[int]] = field(default_factory=dict)
     """Statuses a host's pages answer with that count as ok (a site known to answer 403 to bots)."""
+    host_timeouts: int = 3
+    """Different URLs of one host that may time out before the host is given up (0: never)."""
 
 
 def failure_check(f: Failure) -> LinkCheck:
@@ -142,6 +144,7 @@ class Checker:
         self._rate_limited: dict[str, str] = {}
         self._probes: dict[str, asyncio.Task[Fetched | Failure]] = {}
         self.failures: dict[str, Failure] = {}
+        self.give_up = HostGiveUp(client, self.options.host_timeouts)
 
     async def check_many(
         self, urls: Iterable[str], on_done: Callable[[str, LinkCheck], None] | None = None
@@ -200,6 +203,8 @@ class Checker:
         for attempt in range(self.options.retries + 1):
             if host in self._rate_limited:
                 return Failure(url, "rate-limited", self._rate_limited[host])
+            if attempt and self.give_up.reason(host) is not None:
+                break  # the host hangs: keep what the last try found, try no more
             outcome = await self._follow(url, method)
             refused = isinstance(outcome, Failure) and outcome.kind == "excluded"
             if (
@@ -222,7 +227,7 @@ class Checker:
         """Decide on a retry, waiting as asked (per host) or backing off with jitter."""
         last = attempt >= self.options.retries
         if isinstance(outcome, Failure):
-            if outcome.kind not in RETRIED_FAILURES or last:
+            if outcome.kind not in RETRIED_FAILURES or last or self.give_up.reason(host_key(url)):
                 return False
             await self.client.sleep(self._backoff(attempt))
             return True
@@ -255,7 +260,7 @@ class Checker:
         hops: list[Hop] = []
         current, seen = url, {url}
         for _ in range(self.options.max_redirects + 1):
-            answer: Response | Failure = await self.client.request(method, current)
+            answer: Response | Failure = await self.give_up.request(method, current)
             if isinstance(answer, Failure):
                 if hops and answer.kind == "excluded":
                     why = answer.detail.removeprefix("excluded: ")
@@ -288,3 +293,54 @@ class Checker:
             probe_url = urljoin(base, f"citecheck-{secrets.token_hex(8)}")
             self._probes[base] = asyncio.ensure_future(self._follow(probe_url, "GET"))
         return await self._probes[base]
+
+
+class HostGiveUp:
+    """Per-host give-up, so one hanging host cannot hold the run: once `limit` different URLs of a
+    host have timed out, its requests still waiting for a slot are not sent and those in flight are
+    abandoned, each a `timeout` saying why. Different URLs, not tries: one slow page retried does
+    not condemn its site. Requests pass through here in at most the host's own concurrency, so
+    "waiting" (not yet sent) and "in flight" are told apart."""
+
+    def __init__(self, client: Client, limit: int) -> None:
+        self.client, self.limit = client, limit
+        self._timed_out: dict[str, set[str]] = {}
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._stop: dict[str, asyncio.Event] = {}
+
+    def reason(self, host: str) -> str | None:
+        """Why the host is given up, or None while it is not."""
+        n = len(self._timed_out.get(host, ()))
+        return f"host {host} timed out {n} times" if self.limit and n >= self.limit else None
+
+    def hosts(self) -> dict[str, int]:
+        """The hosts given up, with how many of their URLs timed out."""
+        return {h: len(urls) for h, urls in sorted(self._timed_out.items()) if self.reason(h)}
+
+    async def request(self, method: str, url: str) -> Response | Failure:
+        """One request through the client, unless (or until) its host is given up."""
+        host = host_key(url)
+        options = self.client.options
+        slots = self._slots.setdefault(
+            host, asyncio.Semaphore(max(1, options.host_limits.get(host, options.max_per_host)))
+        )
+        async with slots:
+            if (why := self.reason(host)) is not None:
+                return Failure(url, "timeout", f"not requested: {why}")
+            stop = self._stop.setdefault(host, asyncio.Event())
+            sent = asyncio.ensure_future(self.client.request(method, url))
+            stopped = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait((sent, stopped), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopped.cancel()
+                if not sent.done():
+                    sent.cancel()
+            if sent.cancelled() or not sent.done():
+                return Failure(url, "timeout", f"given up waiting for an answer: {self.reason(host)}")
+            answer = sent.result()
+            if isinstance(answer, Failure) and answer.kind == "timeout" and self.limit:
+                self._timed_out.setdefault(host, set()).add(url)
+                if self.reason(host) is not None:
+                    stop.set()
+            return answer

@@ -37,7 +37,7 @@ from citecheck.report import Results
 if TYPE_CHECKING:
     from citecheck.session import Progress
 from citecheck.report import json as json_report
-from citecheck.report.sanitize import clean
+from citecheck.report.sanitize import one_line
 from citecheck.verdict import Policy
 
 EXAMPLES = """Examples:
@@ -82,7 +82,7 @@ def _root(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"citecheck: error: {clean(mask(message))}", err=True)
+    typer.echo(f"citecheck: error: {one_line(mask(message))}", err=True)
     return typer.Exit(2)
 
 
@@ -91,7 +91,7 @@ def _guarded(body: Callable[[], int]) -> None:
     try:
         code = body()
     except InputError as err:
-        raise _fail(str(err).splitlines()[0] if str(err) else "unusable input") from None
+        raise _fail(str(err) or "unusable input") from None
     except KeyboardInterrupt:
         typer.echo("citecheck: interrupted", err=True)
         raise typer.Exit(130) from None
@@ -248,6 +248,24 @@ RetriesOpt = Annotated[
     int | None, typer.Option("--retries", min=0, help="Retries for timeouts, resets and 5xx.")
 ]
 UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="The User-Agent header to send.")]
+HostTimeoutsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--host-timeouts",
+        min=0,
+        help="Give up a host once this many of its URLs timed out: its other links are timeout, "
+        "not requested (default 3; 0 never gives up).",
+    ),
+]
+MaxTimeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-time",
+        min=0.1,
+        help="Seconds the checks may take in all; links not checked by then are timeout, archive "
+        "lookups not done are skipped, and the report is still written.",
+    ),
+]
 VerifyFormatOpt = Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")]
 
 
@@ -300,6 +318,8 @@ class NetworkOptions:
     exclude_private: ExcludePrivateOpt = None
     exclude_loopback: ExcludeLoopbackOpt = None
     exclude_link_local: ExcludeLinkLocalOpt = None
+    host_timeouts: HostTimeoutsOpt = None
+    max_time: MaxTimeOpt = None
 
     def given(self) -> dict[str, object]:
         """The settings as `config.resolve` takes them from the command line."""
@@ -358,9 +378,9 @@ def _configured(network: NetworkOptions, **given: object) -> Config:
 
     config = resolve(Path.cwd(), os.environ, network.given() | given)
     if config.source is not None:
-        typer.echo(f"citecheck: using configuration {clean(config.source)}", err=True)
+        typer.echo(f"citecheck: using configuration {one_line(config.source)}", err=True)
     for warning in guard_warnings(config, os.environ):
-        typer.echo(f"citecheck: warning: {clean(warning)}", err=True)
+        typer.echo(f"citecheck: warning: {one_line(warning)}", err=True)
     return config
 
 
@@ -389,6 +409,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         secret_key=os.environ.get("IA_SECRET_KEY") or None,
     )
     hosts = config.hosts
+    probe = config.probe_url or config.wayback_url
     settings = Settings(
         net=NetOptions(
             timeout=config.timeout,
@@ -399,10 +420,12 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
             host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
             host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
             guard=guard_policy(config, os.environ),
-            trusted_origins=frozenset({origin(config.wayback_url)}),  # the archive is the user's choice
+            trusted_origins=frozenset({origin(config.wayback_url), origin(probe)}),  # the user's choices
         ),
         check=CheckOptions(
-            retries=config.retries, accept={h: c.accept for h, c in hosts.items() if c.accept}
+            retries=config.retries,
+            accept={h: c.accept for h, c in hosts.items() if c.accept},
+            host_timeouts=config.host_timeouts,
         ),
         archive=archive if options.archive else None,
         save=options.save and options.archive,
@@ -410,6 +433,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         cache_max_age=dt.timedelta(hours=config.cache_max_age),
         include=config.include,
         exclude=config.exclude,
+        max_time=config.max_time,
+        probe_url=probe,
     )
     progress, stop = _progress(sys.stderr.isatty())
     try:
@@ -417,7 +442,7 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
     finally:
         stop()
     for warning in run.warnings:
-        typer.echo(f"citecheck: warning: {clean(mask(warning))}", err=True)
+        typer.echo(f"citecheck: warning: {one_line(mask(warning))}", err=True)
     return Results(
         run.extractions,
         checked_at,
@@ -429,6 +454,8 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         archive_looked_up=options.archive,
         matches=run.matches,
         config=config.source,
+        hosts_given_up=run.hosts_given_up,
+        time_limit=config.max_time if run.time_limit_reached else None,
     )
 
 

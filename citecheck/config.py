@@ -46,6 +46,12 @@ class Config:
     max_per_host: int = 4
     min_interval: float = 0.05
     retries: int = 2
+    host_timeouts: int = 3
+    """Different URLs of a host that may time out before its other links are not requested (0: never)."""
+    max_time: float | None = None
+    """Seconds the whole run may take; None: no limit."""
+    probe_url: str | None = None
+    """What is asked before calling a run "no network" (None: the archive's address)."""
     user_agent: str = DEFAULT_USER_AGENT
     cache_max_age: float = 24.0
     wayback_url: str = WAYBACK
@@ -70,6 +76,9 @@ _TYPES: dict[str, type] = {
     "max_per_host": int,
     "min_interval": float,
     "retries": int,
+    "host_timeouts": int,
+    "max_time": float,
+    "probe_url": str,
     "user_agent": str,
     "cache_max_age": float,
     "wayback_url": str,
@@ -249,7 +258,7 @@ def resolve(cwd: Path, environ: Mapping[str, str], cli: Mapping[str, Any]) -> Co
     for settings, where in layers:
         config = replace(config, **settings)
         origins.update(where)
-    return replace(config, origins=origins)
+    return _checked(replace(config, origins=origins))
 
 
 def guard_warnings(config: Config, environ: Mapping[str, str]) -> list[str]:
@@ -265,6 +274,15 @@ def guard_warnings(config: Config, environ: Mapping[str, str]) -> list[str]:
                 f"{name} = false (from {where}) turns the CI network guard off for {what} addresses"
             )
     return found
+
+
+def _checked(config: Config) -> Config:
+    """Limits that make no sense from any source (file, environment, command line) are refused."""
+    if config.max_time is not None and config.max_time <= 0:
+        raise InputError(f"max_time must be a number of seconds above 0, not {config.max_time:g}")
+    if config.host_timeouts < 0:
+        raise InputError(f"host_timeouts must be 0 (never give up) or more, not {config.host_timeouts}")
+    return config
 
 
 def guard_policy(config: Config, environ: Mapping[str, str]) -> GuardPolicy:

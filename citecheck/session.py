@@ -4,6 +4,11 @@ Pure stages (extract, verify's decisions, reports) stay pure; this module owns t
 needs and closes them. Archive lookups start with the live checks and run alongside them, so a
 letter's time is not the sum of both. Successes and found captures go into the cache; errors are
 never cached, and "no capture" is kept for a day only.
+
+Bounds (issue 12): `--max-time` is a `Budget` from the start of the network work; links not checked
+when it runs out are `timeout` and archive work not done is skipped, with a warning. "No network"
+is said only when a probe that does not depend on the cited hosts (the archive's address, or
+`probe_url`) fails too: a document whose only host is gone is reported `dead`, not offline.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from citecheck import pagemeta
 from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
+from citecheck.budget import Budget
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
 from citecheck.drift import match_links, recheck_in_archive
@@ -52,6 +58,10 @@ class Settings:
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     """URL patterns, compiled when the configuration was read (config.patterns)."""
+    max_time: float | None = None
+    """Seconds the network work may take (None: no limit)."""
+    probe_url: str | None = None
+    """Asked before a run is called "no network" (None: no probe; the CLI gives the archive's address)."""
 
 
 @dataclass
@@ -72,6 +82,9 @@ class RunResult:
     warnings: list[str]
     requests: int
     matches: dict[Link, Match] = field(default_factory=dict)
+    hosts_given_up: dict[str, int] = field(default_factory=dict)
+    """Hosts whose remaining links were not requested, with how many of their URLs timed out."""
+    time_limit_reached: bool = False
 
 
 def _to_cache(check: LinkCheck) -> dict[str, object]:
@@ -120,15 +133,20 @@ def _cache_key(url: str, when: dt.date | None) -> str:
 class _Lookups:
     """Archive lookups for (URL, cited date) pairs, each started once, through the cache."""
 
-    def __init__(self, wayback: Wayback, cache: ResultCache | None, progress: Progress) -> None:
-        self.wayback, self.cache, self.progress = wayback, cache, progress
+    def __init__(
+        self, wayback: Wayback, cache: ResultCache | None, progress: Progress, budget: Budget
+    ) -> None:
+        self.wayback, self.cache, self.progress, self.budget = wayback, cache, progress, budget
         self.tasks: dict[ArchiveKey, asyncio.Task[Snapshot | Failure | None]] = {}
 
     def start(self, url: str, accessed: dt.date | None, fallback: dt.date | None) -> None:
         key = (url, accessed)
         if key not in self.tasks and _is_web(url):
             self.progress.add(1)
-            self.tasks[key] = asyncio.ensure_future(self._one(url, accessed or fallback))
+            skipped = Failure(url, "max-time", self.budget.detail)
+            self.tasks[key] = asyncio.ensure_future(
+                self.budget.within(self._one(url, accessed or fallback), skipped)
+            )
 
     async def get(
         self, url: str, accessed: dt.date | None, fallback: dt.date | None
@@ -161,11 +179,13 @@ class _Lookups:
                 "archive", {_cache_key(url, when): {"url": found.url, "timestamp": stamp}}, None
             )
 
-    async def results(self) -> tuple[dict[ArchiveKey, Snapshot | None], int]:
-        """Every lookup's snapshot (None when none, or when the lookup failed) and the failures."""
+    async def results(self) -> tuple[dict[ArchiveKey, Snapshot | None], int, int]:
+        """Every lookup's snapshot (None when none, or when the lookup failed or was skipped), the
+        failures, and the lookups the time limit skipped."""
         done = dict(zip(self.tasks, await asyncio.gather(*self.tasks.values()), strict=True))
-        failed = sum(1 for v in done.values() if isinstance(v, Failure))
-        return {k: (None if isinstance(v, Failure) else v) for k, v in done.items()}, failed
+        skipped = sum(1 for v in done.values() if isinstance(v, Failure) and v.kind == "max-time")
+        failed = sum(1 for v in done.values() if isinstance(v, Failure)) - skipped
+        return {k: (None if isinstance(v, Failure) else v) for k, v in done.items()}, failed, skipped
 
 
 async def run_verify(
@@ -175,14 +195,15 @@ async def run_verify(
     progress = progress or Progress()
     cache: ResultCache | None = open_cache(settings.cache_dir) if settings.use_cache else None
     warnings: list[str] = []
+    budget = Budget(settings.max_time)
     try:
         async with Client(settings.net) as client:
             checker = Checker(client, settings.check)
             wayback = Wayback(client, settings.archive) if settings.archive is not None else None
-            lookups = _Lookups(wayback, cache, progress) if wayback is not None else None
+            lookups = _Lookups(wayback, cache, progress, budget) if wayback is not None else None
 
             async def check_many(urls: list[str]) -> dict[str, LinkCheck]:
-                return await _check_many(urls, checker, cache, settings, progress)
+                return await _check_many(urls, checker, cache, settings, progress, budget)
 
             if lookups is not None:
                 for e in extractions:
@@ -191,36 +212,20 @@ async def run_verify(
             resolved, checks = await verify(extractions, check_many)
             if lookups is not None and wayback is not None:
                 await asyncio.gather(*lookups.tasks.values())
-            _refuse_if_offline(first_pass(lk for e in extractions for lk in e.links()), checker, wayback)
+            urls = first_pass(lk for e in extractions for lk in e.links())
+            await budget.within(_refuse_if_offline(urls, checker, wayback, settings.probe_url), None)
 
             archives: dict[ArchiveKey, Snapshot | None] = {}
             saves: dict[str, SaveResult] = {}
             if lookups is not None and wayback is not None:
-                resolved = [await _prove_by_archive(e, wayback, lookups) for e in resolved]
-                new = [
-                    lk.url for e in resolved for lk in e.links() if lk.url not in checks and _is_web(lk.url)
-                ]
-                if new:
-                    checks.update(await check_many(new))
-                    resolved = [apply(e, checks) for e in resolved]
-                for e in resolved:
-                    for link in e.links():
-                        lookups.start(link.url, link.accessed, e.date)
-                archives, failed = await lookups.results()
-                if failed:
-                    warnings.append(
-                        f"{failed} archive lookup(s) could not be completed (see the archive budgets)"
-                    )
-                if settings.save:
-                    saves = await _save_missing(resolved, archives, wayback)
-                    for e in resolved:
-                        for link in e.links():
-                            snap = archives.get((link.url, link.accessed))
-                            if link.url in saves and snap is not None:
-                                lookups.remember(link.url, link.accessed or e.date, snap)
+                resolved, archives, saves = await _archive_stage(
+                    resolved, checks, check_many, lookups, settings, warnings
+                )
             matches = match_links(resolved, checks)
             if wayback is not None:
-                matches = await recheck_in_archive(matches, archives, wayback)
+                matches = await budget.within(recheck_in_archive(matches, archives, wayback), matches)
+            if budget.reached:
+                warnings.append(_over_time(budget, checks))
             return RunResult(
                 resolved,
                 checks,
@@ -230,15 +235,63 @@ async def run_verify(
                 warnings,
                 client.requests_sent,
                 matches,
+                checker.give_up.hosts(),
+                budget.reached,
             )
     finally:
+        budget.close()
         if cache is not None:
             warnings += cache.warnings
             cache.close()
 
 
+async def _archive_stage(
+    resolved: list[Extraction],
+    checks: dict[str, LinkCheck],
+    check_many: Callable[[list[str]], Awaitable[dict[str, LinkCheck]]],
+    lookups: _Lookups,
+    settings: Settings,
+    warnings: list[str],
+) -> tuple[list[Extraction], dict[ArchiveKey, Snapshot | None], dict[str, SaveResult]]:
+    """Repairs proven by the archive, every link's capture, and Save Page Now for the missing."""
+    wayback, budget = lookups.wayback, lookups.budget
+    resolved = [await _prove_by_archive(e, wayback, lookups) for e in resolved]
+    new = [lk.url for e in resolved for lk in e.links() if lk.url not in checks and _is_web(lk.url)]
+    if new:
+        checks.update(await check_many(new))
+        resolved = [apply(e, checks) for e in resolved]
+    for e in resolved:
+        for link in e.links():
+            lookups.start(link.url, link.accessed, e.date)
+    archives, failed, skipped = await lookups.results()
+    if failed:
+        warnings.append(f"{failed} archive lookup(s) could not be completed (see the archive budgets)")
+    if skipped:
+        warnings.append(f"{skipped} archive lookup(s) skipped: --max-time {budget.seconds:g} s reached")
+    saves: dict[str, SaveResult] = {}
+    if settings.save:
+        saves = await budget.within(_save_missing(resolved, archives, wayback), saves)
+        for e in resolved:
+            for link in e.links():
+                snap = archives.get((link.url, link.accessed))
+                if link.url in saves and snap is not None:
+                    lookups.remember(link.url, link.accessed or e.date, snap)
+    return resolved, archives, saves
+
+
+def _over_time(budget: Budget, checks: Mapping[str, LinkCheck]) -> str:
+    """The warning of a run the time limit cut short."""
+    cut = sum(1 for c in checks.values() if c.detail == budget.detail)
+    return f"--max-time {budget.seconds:g} s reached: {cut} URL(s) not checked, reported as timeout"
+
+
 async def _check_many(
-    urls: list[str], checker: Checker, cache: ResultCache | None, settings: Settings, progress: Progress
+    urls: list[str],
+    checker: Checker,
+    cache: ResultCache | None,
+    settings: Settings,
+    progress: Progress,
+    budget: Budget,
 ) -> dict[str, LinkCheck]:
     found: dict[str, LinkCheck] = {}
     found.update(
@@ -257,11 +310,20 @@ async def _check_many(
     progress.add(len(urls))
     for url in found:
         progress.done(url)
-    fresh = await checker.check_many(todo, lambda url, check: progress.done(url))
+    cut = LinkCheck(Status.TIMEOUT, detail=budget.detail)
+
+    async def one(url: str) -> tuple[str, LinkCheck]:
+        result = await budget.within(checker.check(url), cut)
+        progress.done(url)
+        return url, result
+
+    fresh = dict(await asyncio.gather(*(one(u) for u in dict.fromkeys(todo))))
     if cache is not None:
         good = {u: _to_cache(c) for u, c in fresh.items() if c.status in CACHED_STATUSES}
         cache.put_many("check", good, settings.cache_max_age)
-        cache.forget("check", [u for u, c in fresh.items() if c.status not in CACHED_STATUSES])
+        cache.forget(
+            "check", [u for u, c in fresh.items() if c.status not in CACHED_STATUSES and c is not cut]
+        )
     return found | fresh
 
 
@@ -272,7 +334,9 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
         for candidate in archive_candidates(link):
             if isinstance(await lookups.get(candidate, link.accessed, extraction.date), Snapshot):
                 return confirmed_by_archive(link, candidate)
-        spelled = await wayback.archived_spelling(link.written, archive_candidates(link))
+        spelled = await lookups.budget.within(
+            wayback.archived_spelling(link.written, archive_candidates(link)), None
+        )
         return confirmed_by_archive(link, spelled) if isinstance(spelled, str) else None
 
     links = extraction.links()
@@ -301,16 +365,23 @@ async def _save_missing(
     return outcomes
 
 
-def _refuse_if_offline(urls: list[str], checker: Checker, wayback: Wayback | None) -> None:
-    """No network at all: every host we tried failed below HTTP (the archive too, if we asked it).
-    Say so rather than call links dead."""
+async def _refuse_if_offline(
+    urls: list[str], checker: Checker, wayback: Wayback | None, probe_url: str | None
+) -> None:
+    """No network at all: every host we tried failed below HTTP (the archive too, if we asked it),
+    and so did the probe, which does not depend on the cited hosts. Say so rather than call links
+    dead; while the probe answers, the hosts themselves are gone and their links are dead."""
     tried = [u for u in urls if _is_web(u)]
     failed = [checker.failures[u] for u in tried if u in checker.failures]
     answered = [u for u in tried if u not in checker.failures]
     archive_answered = wayback is not None and wayback.answered > 0
     if failed and not answered and not archive_answered and all(f.network_level for f in failed):
+        probe = await checker.client.request("HEAD", probe_url, body=False) if probe_url else None
+        if probe is not None and not isinstance(probe, Failure):
+            return
         hosts = {host_key(f.url) for f in failed}
+        asked = f", nor {host_key(probe_url)}" if probe_url else ""
         raise NoNetworkError(
             f"no network: none of the {len(hosts)} host{'s' if len(hosts) != 1 else ''} could be reached "
-            f"({failed[0].detail}); nothing was reported dead"
+            f"({failed[0].detail}){asked}; nothing was reported dead"
         )

@@ -33,6 +33,8 @@ NETWORK_OPTIONS = frozenset(
         "--no-exclude-loopback",
         "--exclude-link-local",
         "--no-exclude-link-local",
+        "--host-timeouts",
+        "--max-time",
     }
 )
 OFFLINE_COMMANDS = frozenset({"extract"})

@@ -30,6 +30,10 @@ class Results:
     matches: Mapping[Link, Match] = field(default_factory=dict)
     config: str | None = None
     """The configuration file the run used (None: none, or the run reads no configuration)."""
+    hosts_given_up: Mapping[str, int] = field(default_factory=dict)
+    """Hosts whose remaining links were not requested (`--host-timeouts`), with their timeouts."""
+    time_limit: float | None = None
+    """The `--max-time` that cut the run short (None: it finished within any limit)."""
 
     def check(self, link: Link) -> LinkCheck:
         """What checking found for a link's URL (unchecked when it was not checked)."""

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from citecheck.cited import citation_segment
 from citecheck.models import Link, MatchVerdict, Snapshot, Status
@@ -74,24 +75,33 @@ def _date(snap: Snapshot) -> str:
 # --- Markdown ---------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MENTION = re.compile(r"(?<![0-9A-Za-z_])@(?=[0-9A-Za-z])")
+_TARGET_SAFE = ":/?#[]@!$&'*+,;=%-._~"
+"""What a link target keeps as written: RFC 3986's characters, less `(` `)` (they end the target)."""
 
 
 def md_escape(text: str) -> str:
-    """Text safe in a Markdown table cell: no table syntax, no markup, no line breaks."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+    """Text safe in a Markdown table cell: no table syntax, no markup, no line breaks, and no
+    `@name` that would notify someone (a zero-width joiner follows the `@`)."""
+    return _MENTION.sub("@\u200d", md_url(text))
+
+
+def md_url(url: str) -> str:
+    """A URL shown as text in a table cell: escaped like `md_escape`, but an `@` in it stays as
+    written (GitHub links the URL, and a mention is never made inside a link)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(url).split()))
+
+
+def md_target(url: str) -> str:
+    """A link target that cannot leave its parentheses or its table cell: everything outside
+    RFC 3986's characters (`|`, spaces, line breaks, `<>`, backslashes, `()`…) percent-encoded."""
+    return quote(clean(url), safe=_TARGET_SAFE)
 
 
 def _md_link(label: str, url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         return md_escape(url)
-    target = (
-        url.replace("(", "%28")
-        .replace(")", "%29")
-        .replace(" ", "%20")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-    )
-    return f"[{md_escape(label)}]({target})"
+    return f"[{md_escape(label)}]({md_target(url)})"
 
 
 def markdown(results: Results) -> str:

@@ -3,7 +3,9 @@
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
 `verdict`, `suspects`, `save` (a Save Page Now outcome), `match` (is the page the cited work) and
 `repair.edits`; per document `date`;
-in the summary `archive_requests` (requests made to the archive, by kind).
+in the summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
+whose other links were not requested after repeated timeouts, with their count of timed-out URLs)
+and `time_limit_reached` (whether `--max-time` cut the run short).
 """
 
 from __future__ import annotations
@@ -125,6 +127,8 @@ def report_dict(results: Results) -> dict[str, Any]:
             "failing": results.failing(),
             "archive_requests": dict(sorted(results.archive_requests.items())),
             "by_match": dict(sorted(Counter(m.verdict.value for m in results.matches.values()).items())),
+            "hosts_given_up": dict(sorted(results.hosts_given_up.items())),
+            "time_limit_reached": results.time_limit is not None,
         },
     }
 

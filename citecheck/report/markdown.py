@@ -1,6 +1,7 @@
 """A Markdown summary for a pull-request comment or a CI job summary. Pure.
 
 The counts first, then a table of what fails and what warns; links that pass are only counted.
+Outside text is escaped for a table cell (`md_escape`), and an `@name` in it notifies nobody.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from citecheck.report import Results
-from citecheck.report.appendix import md_escape
+from citecheck.report.appendix import md_escape, md_url
 from citecheck.report.ci import drift_note, findings
 from citecheck.verdict import Verdict
 
@@ -29,6 +30,14 @@ def render(results: Results) -> str:
         f"{verdicts[Verdict.PASS]} passing "
         f"({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}).",
     ]
+    if results.time_limit is not None:
+        lines += [
+            "",
+            f"⏱️ Stopped at --max-time {results.time_limit:g} s: links not checked are reported as timeout.",
+        ]
+    if results.hosts_given_up:
+        hosts = ", ".join(md_url(h) for h in results.hosts_given_up)
+        lines += ["", f"⏱️ Given up after repeated timeouts (their other links were not requested): {hosts}."]
     shown = [f for f in found if f.verdict is not Verdict.PASS]
     if shown:
         lines += [
@@ -46,6 +55,6 @@ def render(results: Results) -> str:
             note = str(f.footnote) if f.footnote is not None else ""
             lines.append(
                 f"| {ICON[f.verdict]} | {md_escape(f.document.path)} | {f.link.line} | {note} | {f.rule} | "
-                f"{md_escape(f.link.url)} | {todo} |"
+                f"{md_url(f.link.url)} | {todo} |"
             )
     return "\n".join(lines) + "\n"

@@ -1,7 +1,10 @@
 """The report for a person: a rich table per document, grouped by footnote. Pure (returns str).
 
 URLs are never truncated (`overflow="fold"`), and everything that came from the document or a
-server is sanitised and passed as `Text`, never as markup, so it cannot style or move the terminal.
+server is sanitised to one line (`one_line`) and passed as `Text`, never as markup, so it cannot
+style or move the terminal. No line begins with outside text: inside the table every line starts
+with the border, and the lines outside it (the document's name, problems) start with our own words
+and are not wrapped, so a CI log never sees a `::error` or `##[` line the document wrote.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from rich.text import Text
 
 from citecheck.models import Confirmation, Extraction, Link, MatchVerdict, Status
 from citecheck.report import Results
-from citecheck.report.sanitize import clean
+from citecheck.report.sanitize import one_line
 from citecheck.verdict import Verdict
 
 STATUS_STYLE = {
@@ -43,7 +46,7 @@ def _repair_text(link: Link) -> Text:
     }[repair.confirmed_by]
     text = Text()
     for edit in repair.edits:
-        text.append(clean(edit) + "\n")
+        text.append(one_line(edit) + "\n")
     text.append(how, style="green" if repair.confirmed_by else "yellow")
     extra = len(repair.candidates) - 1
     if extra > 0:
@@ -54,9 +57,9 @@ def _repair_text(link: Link) -> Text:
 def _url_text(link: Link) -> Text:
     text = Text()
     if link.url != link.written and link.repair is not None:
-        text.append(clean(link.written), style="dim strike")
+        text.append(one_line(link.written), style="dim strike")
         text.append("\n→ ", style="dim")
-    text.append(clean(link.url))
+    text.append(one_line(link.url))
     return text
 
 
@@ -98,7 +101,7 @@ def _match_text(text: Text, link: Link, results: Results) -> None:
 
 
 def _table(e: Extraction, results: Results) -> Table:
-    table = Table(title=Text(clean(e.path)), title_justify="left", show_lines=False, expand=False)
+    table = Table(show_lines=False, expand=False)
     table.add_column("Fn", justify="right", no_wrap=True)
     table.add_column("Line", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
@@ -142,6 +145,10 @@ def summary_line(results: Results) -> str:
     if results.matches:
         parts.append(f"{drifted} drifted")
     parts.append(f"{results.failing()} failing")
+    if results.hosts_given_up:
+        parts.append(f"{len(results.hosts_given_up)} host(s) given up after timeouts")
+    if results.time_limit is not None:
+        parts.append(f"stopped at --max-time {results.time_limit:g} s")
     return "; ".join(parts)
 
 
@@ -158,10 +165,13 @@ def render(results: Results, *, color: bool = False, width: int = 120) -> str:
         emoji=False,
     )
     for e in results.extractions:
+        name = Text("document: ", style="bold") + Text(one_line(e.path), style="italic")
+        console.print(name, soft_wrap=True)
         console.print(_table(e, results))
         for p in e.problems:
             number = f" {p.number}" if p.number is not None else ""
-            console.print(Text(f"line {p.line}: {p.kind.value}{number}: {clean(p.detail)}", style="yellow"))
+            line = f"line {p.line}: {p.kind.value}{number}: {one_line(p.detail)}"
+            console.print(Text(line, style="yellow"), soft_wrap=True)
         if e.problems:
             console.print()
     console.print(Text(summary_line(results), style="bold"))
