@@ -195,7 +195,10 @@ class Wayback:
             location = answer.header("location")
             if answer.status not in (301, 302, 303, 307, 308) or not location:
                 return answer
-            url = urljoin(url, location)
+            try:
+                url = urljoin(url, location.strip())
+            except ValueError as err:
+                return Failure(url, "protocol", f"the archive redirected to a malformed address ({err})")
         return Failure(url, "protocol", "the archive kept redirecting")
 
     # --- CDX ----------------------------------------------------------------------------------
