@@ -26,6 +26,7 @@ resolver would not becomes a reason, never an exception.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import time
@@ -41,9 +42,13 @@ from citecheck.decode import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from citecheck.guard import Excluded, GuardPolicy, host_refusal
 from citecheck.version import DEFAULT_USER_AGENT
 
+MAX_URL = 65_536
+"""The longest URL httpx builds a request for (its own limit, checked here without parsing)."""
 MAX_HOST = 253
 MAX_LABEL = 63
 _SHORT = 160
+_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""Whitespace (as `str.isspace` has it), C0 and C1 controls and DEL: nothing a URL carries unencoded."""
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"
 
 
@@ -74,8 +79,10 @@ def origin(url: str) -> str:
 
 def unrequestable(url: str) -> str | None:
     """Why this URL cannot be requested (None: it can). Never raises, whatever the string."""
-    if (bad := next((ch for ch in url if _control(ch)), None)) is not None:
-        return f"it contains a space or control character (U+{ord(bad):04X})"
+    if len(url) > MAX_URL:
+        return f"it is {len(url)} characters long (at most {MAX_URL})"
+    if (bad := _CONTROL.search(url)) is not None:
+        return f"it contains a space or control character (U+{ord(bad.group(0)):04X})"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port out of range or not a number
@@ -91,11 +98,6 @@ def unrequestable(url: str) -> str | None:
     except Exception as err:  # InvalidURL, and whatever its IDNA or UTF-8 encoding raises
         return _short(str(err) or type(err).__name__)
     return _name_problem(host)
-
-
-def _control(ch: str) -> bool:
-    """Whitespace, C0 and C1 controls and DEL: nothing a URL can carry unencoded."""
-    return ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F
 
 
 def _name_problem(host: bytes) -> str | None:

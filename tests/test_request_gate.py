@@ -58,7 +58,7 @@ def check(url: str) -> LinkCheck:
     [
         ("https://i❤.ws/", "IDNA"),
         ("http://999.1.1.1/", "IPv4"),
-        (HUGE, "too long"),
+        (HUGE, "at most 65536"),
         ("http://127.0.0.1:1/a\x01b", "U+0001"),
         ("http://127.0.0.1:1/a\x85b", "U+0085"),
         ("http://127.0.0.1:1/a b", "U+0020"),
