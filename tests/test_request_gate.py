@@ -184,3 +184,19 @@ def test_verify_reports_unrequestable_links_broken_and_checks_the_rest(
     for url in ("https://i❤.ws/", "http://999.1.1.1/", web_server.url("/moved")):
         assert links[url]["status"] == "broken", links[url]
     assert "IDNA" in links["https://i❤.ws/"]["detail"]
+
+
+@pytest.mark.parametrize("written", ["http://h.example/a/sto-ry", "http://[::1/a/sto-ry"])
+def test_an_archive_row_or_a_written_url_that_does_not_parse_matches_nothing(
+    web_server: WebServer, written: str
+) -> None:
+    """A CDX answer naming `http://[::1/...` (or a damaged URL written so) is no match, not a crash."""
+    header = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+    rows = [header, ["k", "20200101000000", "http://[::1/a/story", "text/html", "200", "D", "1"]]
+    web_server.add("/cdx/search/cdx", Route(200, body=json.dumps(rows).encode()))
+
+    async def go(client: Client) -> str | Failure | None:
+        wayback = Wayback(client, ArchiveOptions(base_url=web_server.base_url))
+        return await wayback.archived_spelling(written, [written.replace("-", "")])
+
+    assert run_client(go) is None
