@@ -12,8 +12,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from cli_run import run_citecheck
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wayback_server import WaybackServer
 from webserver import Route, WebServer
 
@@ -84,6 +87,22 @@ def test_the_gate_names_why_a_url_cannot_be_requested(url: str, reason: str) -> 
 )
 def test_the_gate_lets_requestable_urls_through(url: str) -> None:
     assert unrequestable(url) is None
+
+
+URLISH = st.builds(
+    lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+    st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+    st.text(max_size=30),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(URLISH, st.text(max_size=60)))
+def test_the_gate_never_raises_and_what_it_passes_httpx_builds(url: str) -> None:
+    if unrequestable(url) is None:
+        request = httpx.Request("GET", url)
+        assert request.url.scheme in ("http", "https") and request.url.host
 
 
 # --------------------------------------------------------------------------------------------------
