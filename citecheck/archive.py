@@ -195,7 +195,10 @@ class Wayback:
             location = answer.header("location")
             if answer.status not in (301, 302, 303, 307, 308) or not location:
                 return answer
-            url = urljoin(url, location)
+            try:
+                url = urljoin(url, location.strip())
+            except ValueError as err:
+                return Failure(url, "protocol", f"the archive redirected to a malformed address ({err})")
         return Failure(url, "protocol", "the archive kept redirecting")
 
     # --- CDX ----------------------------------------------------------------------------------
@@ -281,15 +284,14 @@ class Wayback:
     async def archived_spelling(self, written: str, candidates: Sequence[str]) -> str | Failure | None:
         """The URL the archive holds for a damaged one: one prefix query on the longest undamaged
         prefix of the path, then a match ignoring hyphens, underscores and case."""
-        prefix = _undamaged_prefix(written, candidates)
-        if prefix is None:
+        prefix, want = _undamaged_prefix(written, candidates), _squash(written)
+        if prefix is None or want is None:
             return None
         rows = await self.cdx(
             prefix, match_type="prefix", filters=["statuscode:2.."], collapses=["urlkey"], limit=10000
         )
         if isinstance(rows, Failure):
             return rows
-        want = _squash(written)
         preferred = {_squash(c): c for c in candidates}
         matches = [row.original for row in rows if _squash(row.original) == want]
         if not matches:
@@ -395,14 +397,20 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _path_and_host(url: str) -> tuple[str, str]:
-    parts = urlsplit(url if "://" in url else f"https://{url}")
+def _path_and_host(url: str) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+    except ValueError:  # `http://[::1/`, from the document or from the archive's own rows
+        return None
     return (parts.hostname or "").lower().removeprefix("www."), parts.path
 
 
-def _squash(url: str) -> tuple[str, str]:
-    """A URL as a damaged spelling cannot tell apart: host, and path without - _ case or end slash."""
-    host, path = _path_and_host(url)
+def _squash(url: str) -> tuple[str, str] | None:
+    """A URL as a damaged spelling cannot tell apart: host, and path without - _ case or end slash
+    (None for a URL that does not parse: it matches nothing)."""
+    if (found := _path_and_host(url)) is None:
+        return None
+    host, path = found
     return host, re.sub(r"[-_]", "", path.lower()).rstrip("/")
 
 

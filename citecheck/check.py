@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
 from citecheck.guard import bad_port
 from citecheck.models import LinkCheck, Status
-from citecheck.net import Client, Failure, Response, host_key
+from citecheck.net import Client, Failure, Response, host_key, unrequestable
 from citecheck.pagemeta import from_response
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -84,22 +84,13 @@ def failure_check(f: Failure) -> LinkCheck:
 
 
 def malformed(url: str) -> str | None:
-    """Why a URL cannot be requested at all, or None."""
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return "it contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port out of range
-    except ValueError as err:
-        return str(err)
-    if not parts.hostname:
-        return "it has no host"
-    try:
-        parts.hostname.encode("idna")
-    except UnicodeError:
-        return f"the host {parts.hostname!r} is not a valid name"
-    if bad_port(parts.port):
-        return f"port {parts.port} belongs to another protocol; browsers refuse to open it"
+    """Why a cited URL or redirect target cannot be opened, or None: what the client's one gate
+    (`net.unrequestable`) says, then the ports browsers refuse."""
+    if (why := unrequestable(url)) is not None:
+        return why
+    port = urlsplit(url).port
+    if bad_port(port):
+        return f"port {port} belongs to another protocol; browsers refuse to open it"
     return None
 
 

@@ -14,11 +14,19 @@ never goes back on a later request); a body is read only up to `max_body` decode
 is checked before sending (IP literals, localhost-style names) and every direct connection at
 connect time (`netguard.py`); origins in `trusted_origins` (the archive the user configured) are
 exempt.
+
+One gate decides whether a URL can be requested at all: `unrequestable`. Every request passes it
+first (live checks, redirect hops, archive lookups, Save Page Now all go through `Client.request`),
+and check.py asks it of a cited link and of each redirect target. It judges a URL with the parser
+that will send it (httpx: IDNA 2008 hosts, IP literals, its length limit) plus what the resolver
+would refuse later (empty or overlong DNS labels), so a URL urllib accepts but httpx or the
+resolver would not becomes a reason, never an exception.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import time
@@ -34,6 +42,13 @@ from citecheck.decode import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from citecheck.guard import Excluded, GuardPolicy, host_refusal
 from citecheck.version import DEFAULT_USER_AGENT
 
+MAX_URL = 65_536
+"""The longest URL httpx builds a request for (its own limit, checked here without parsing)."""
+MAX_HOST = 253
+MAX_LABEL = 63
+_SHORT = 160
+_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+"""Whitespace (as `str.isspace` has it), C0 and C1 controls and DEL: nothing a URL carries unencoded."""
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"
 
 
@@ -60,6 +75,49 @@ def origin(url: str) -> str:
     scheme = parts.scheme.lower()
     port = parts.port or (443 if scheme == "https" else 80)
     return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def unrequestable(url: str) -> str | None:
+    """Why this URL cannot be requested (None: it can). Never raises, whatever the string."""
+    if len(url) > MAX_URL:
+        return f"it is {len(url)} characters long (at most {MAX_URL})"
+    if (bad := _CONTROL.search(url)) is not None:
+        return f"it contains a space or control character (U+{ord(bad.group(0)):04X})"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range or not a number
+    except ValueError as err:
+        return _short(str(err))
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"not an http(s) URL ({_short(scheme) or 'no scheme'})"
+    if not parts.hostname:
+        return "it has no host"
+    try:
+        host = httpx.URL(url).raw_host
+    except Exception as err:  # InvalidURL, and whatever its IDNA or UTF-8 encoding raises
+        return _short(str(err) or type(err).__name__)
+    return _name_problem(host)
+
+
+def _name_problem(host: bytes) -> str | None:
+    """What the resolver would refuse in a DNS name (IP literals pass: httpx checked them)."""
+    if b":" in host:
+        return None
+    name = host[:-1] if host.endswith(b".") else host
+    if len(name) > MAX_HOST:
+        return f"the host name is {len(name)} characters long (at most {MAX_HOST})"
+    for label in name.split(b"."):
+        if not label:
+            return "the host name has an empty label"
+        if len(label) > MAX_LABEL:
+            return f"a label of the host name is {len(label)} characters long (at most {MAX_LABEL})"
+    return None
+
+
+def _short(text: str) -> str:
+    """A reason fit for one line of a report: at most `_SHORT` characters."""
+    return text if len(text) <= _SHORT else f"{text[:_SHORT]}…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +262,8 @@ class Client:
     ) -> Response | Failure:
         """One request, politely: per-host limit and pacing, global limit, total deadline, capped body."""
         shown, url = url, credentials.strip(url)
+        if (why := unrequestable(url)) is not None:
+            return Failure(url, "malformed", f"malformed URL: {why}")
         if self.guarded(url) and (why := host_refusal(host_key(url), self.options.guard)) is not None:
             return Failure(shown, "excluded", f"excluded: the host is {why}")
         try:
@@ -226,6 +286,8 @@ class Client:
                     return Failure(url, "excluded", f"excluded: {err.detail}")
                 except DecodeError as err:
                     return Failure(url, "protocol", f"the body does not decode ({err})")
+                except (httpx.InvalidURL, UnicodeError) as err:  # not httpx.HTTPError: the gate's backstop
+                    return Failure(url, "malformed", f"malformed URL: {_short(str(err))}")
                 except httpx.HTTPError as err:
                     return _failure(url, err)
                 except (ssl.SSLError, OSError) as err:

@@ -7,6 +7,10 @@ client's body cap), so matching costs no extra request: `<title>`, `og:title`, `
 `datePublished`) and authors (`author`, `citation_author`, `article:author`, JSON-LD `author`).
 PDFs give their document-information title, else the largest text on the first page, and only
 when the bytes are the whole file (a truncated PDF cannot be opened reliably).
+
+Reading a page is best effort and never ends a run: `from_response`, the one entry point, turns any
+exception while reading a body into "no metadata" (a hostile page costs only its own metadata),
+and JSON-LD deeper than `MAX_LD_DEPTH` is not parsed at all (the decoder recurses per level).
 """
 
 from __future__ import annotations
@@ -58,10 +62,21 @@ _FRAGMENTS = re.compile(
 )
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 MAX_FRAGMENTS = 400
+MAX_LD_DEPTH = 64
+# a string (possessive, and its closing quote optional: linear on any text) or a bracket
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 
 def from_response(body: bytes, content_type: str | None, *, complete: bool) -> PageMeta | None:
-    """Metadata of a response body by its type; None when there are no bytes to read."""
+    """Metadata of a response body by its type; None when there are no bytes to read, or when reading
+    them failed in any way (the page's metadata is ignored; the link's check stands)."""
+    try:
+        return _read(body, content_type, complete=complete)
+    except Exception:  # a hostile or odd page (a charset codec that raises, ...) must not end the run
+        return None
+
+
+def _read(body: bytes, content_type: str | None, *, complete: bool) -> PageMeta | None:
     if not body:
         return None
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -154,7 +169,10 @@ def _add_date(dates: list[dt.date], text: str) -> None:
 
 
 def _ld_items(text: str) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD block (top-level lists and `@graph` included)."""
+    """Every object in a JSON-LD block (top-level lists and `@graph` included); none from a block
+    nested deeper than `MAX_LD_DEPTH`."""
+    if _too_deep(text):
+        return
     try:
         data = json.loads(text)
     except ValueError:
@@ -170,6 +188,21 @@ def _ld_items(text: str) -> Iterator[dict[str, Any]]:
             if isinstance(item.get("@graph"), list):
                 stack.extend(item["@graph"])
             yield item
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets nest deeper than `MAX_LD_DEPTH` in JSON text (strings skipped), found in one
+    linear pass that stops at the first level too many."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        kind = token.group(0)[0]
+        if kind in "[{":
+            depth += 1
+            if depth > MAX_LD_DEPTH:
+                return True
+        elif kind in "]}":
+            depth -= 1
+    return False
 
 
 _LD_ARTICLE = re.compile(r"article|posting|report|webpage|creativework|legislation|video|book", re.IGNORECASE)
