@@ -94,6 +94,11 @@ def malformed(url: str) -> str | None:
     return None
 
 
+def internal_error(err: Exception) -> str:
+    """The detail of a link whose check met a bug of ours: named, so it can be reported."""
+    return f"internal error while checking ({type(err).__name__}: {str(err)[:200]}); please report it"
+
+
 def retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
     """Seconds a `Retry-After` header asks for (delta-seconds or an HTTP date), or None."""
     if not value:
@@ -143,7 +148,10 @@ class Checker:
         """Check each distinct URL once, concurrently."""
 
         async def one(url: str) -> tuple[str, LinkCheck]:
-            result = await self.check(url)
+            try:
+                result = await self.check(url)
+            except Exception as err:  # a bug met on one link is that link's outcome, never the run's end
+                result = LinkCheck(Status.BROKEN, None, None, internal_error(err))
             if on_done is not None:
                 on_done(url, result)
             return url, result

@@ -284,3 +284,26 @@ def test_retry_after_http_date() -> None:
 
     now = dt.datetime(2026, 11, 22, 12, 0, 0, tzinfo=dt.UTC)
     assert retry_after("Sun, 22 Nov 2026 12:00:30 GMT", now) == 30.0
+
+
+def test_a_bug_met_on_one_link_is_that_links_outcome(
+    web_server: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong inside one link's check (here the classifier raises for one page), that link
+    is `broken` with the error named, and every other link is still checked."""
+    import citecheck.check as check_module
+
+    real = check_module.classify
+
+    def classify_with_a_bug(fetched: Any) -> LinkCheck:
+        if fetched.final_url.endswith("/bug"):
+            raise KeyError("a bug of ours")
+        return real(fetched)
+
+    monkeypatch.setattr(check_module, "classify", classify_with_a_bug)
+    web_server.add("/bug", Route(200, body=PAGE))
+    web_server.add("/fine", Route(200, body=PAGE))
+    found = run_checks([web_server.url("/bug"), web_server.url("/fine")])
+    assert found[web_server.url("/bug")].status is Status.BROKEN
+    assert "internal error while checking (KeyError" in found[web_server.url("/bug")].detail
+    assert found[web_server.url("/fine")].status is Status.OK
