@@ -292,8 +292,7 @@ def test_a_bug_met_on_one_link_is_that_links_outcome(
     """Whatever goes wrong inside one link's check (here the classifier raises for one page), that link
     is `broken` with the error named, and every other link is still checked."""
     import citecheck.check as check_module
-
-    real = check_module.classify
+    from citecheck.classify import classify as real
 
     def classify_with_a_bug(fetched: Any) -> LinkCheck:
         if fetched.final_url.endswith("/bug"):
