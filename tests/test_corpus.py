@@ -64,6 +64,7 @@ def test_every_truth_url_has_a_damage_record_for_every_extraction() -> None:
         "ligature",
         "page-split",
         "truncated",
+        "hyphen-as-soft-hyphen",
     }
     for name in MANIFEST["documents"]:
         for entry in truth(name)["urls"]:
@@ -239,3 +240,21 @@ def test_damage_sees_ligatures_and_page_splits() -> None:
     found, _ = damage.locate(url, page)
     assert damage.summary(found) == "page-split"
     assert found["events"][0]["at"] == url.index("the-spokesperson")
+
+
+def test_damage_sees_hyphens_given_as_soft_hyphens() -> None:
+    """typst's PDFs map a URL's hyphen glyph to U+00AD; mutool and pypdf give it so."""
+    found, _ = damage.locate(URL, URL.replace("-", "\u00ad").replace("salvador\u00ad", "salvador\u00ad\n"))
+    assert damage.summary(found) == "hyphen-as-soft-hyphen+line-break"
+    assert [e["at"] for e in found["events"] if e["kind"] == "hyphen-as-soft-hyphen"] == [
+        i for i, ch in enumerate(URL) if ch == "-"
+    ]
+
+
+def test_damage_sees_a_short_head_before_a_page_break_and_a_lost_end() -> None:
+    url = "https://www.ca5.uscourts.gov/opinions/pub/23/23-42372-CV0.pdf"
+    page = "(June 4, 2025), https://www.\n\n12\n\nBody text on the next page.\n" + url[12:] + "\n"
+    found, _ = damage.locate(url, page)
+    assert found["events"][0] == {"kind": "page-split", "at": 12, "after": ".", "before": "c", "lines": 5}
+    found, _ = damage.locate(url, "(June 4, 2025), https://www.ca5.uscourts.gov/opinions/pub/2\nNext line.\n")
+    assert found["events"][0] == {"kind": "truncated", "at": url.index("3/23-"), "after": "2", "before": "3"}

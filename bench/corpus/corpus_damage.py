@@ -69,10 +69,25 @@ def events(
                 out.append({"kind": "space-inserted", "at": at})
         if url[i] == "-" and match.group(f"c{i}") is None:
             out.append({"kind": "hyphen-dropped", "at": i + shift})
+    out = _soft_hyphens_for_hyphens(out)
     start, end = norm.origin[match.start()], norm.origin[match.end() - 1] + 1
     for j, ch in enumerate(original[start:end]):
         if ch in LIGATURES:
             out.append({"kind": "ligature", "char": ch, "offset": j})
+    return out
+
+
+def _soft_hyphens_for_hyphens(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A URL hyphen dropped with a soft hyphen right after it is one event: the extractor gave the
+    hyphen glyph as U+00AD (typst's PDFs map it so; mutool and pypdf repeat it)."""
+    dropped = {e["at"] for e in found if e["kind"] == "hyphen-dropped"}
+    soft = {e["at"] - 1 for e in found if e["kind"] == "soft-hyphen-inserted"} & dropped
+    out = []
+    for e in found:
+        if e["kind"] == "hyphen-dropped" and e["at"] in soft:
+            out.append({"kind": "hyphen-as-soft-hyphen", "at": e["at"]})
+        elif not (e["kind"] == "soft-hyphen-inserted" and e["at"] - 1 in soft):
+            out.append(e)
     return out
 
 
@@ -106,23 +121,42 @@ def _cut(match: re.Match[str], length: int) -> int:
 
 def _page_split(url: str, text: str, norm: Normalized, start: int) -> tuple[dict[str, Any], int] | None:
     """A URL whose halves other text (a page's end and the next page's start) stands between, or
-    whose end the extractor lost (text set past the page's edge): its longest prefix ending a line."""
+    whose end the extractor lost (text set past the page's edge): a prefix ending a line, longest
+    first, whose rest starts a later line; else a prefix of at least half the URL that nothing follows."""
     heads = [(_cut(m, len(url)), m) for m in _prefix_pattern(url).finditer(norm.text)]
-    heads = [(cut, m) for cut, m in heads if cut >= len(url) // 2]
-    if not heads:
-        return None
-    cut, first = max(heads, key=lambda h: (h[0], h[1].start() >= start))
+    heads = sorted(
+        ((cut, m) for cut, m in heads if cut > url.find("//") + 3),
+        key=lambda h: (-h[0], h[1].start() < start, h[1].start()),
+    )
+    for cut, first in heads:
+        tail = re.compile(r"(?m)^[ \t]*" + pattern(url[cut:]).pattern)
+        second = tail.search(norm.text, first.end(), first.end() + PAGE_REACH)
+        if second is not None:
+            damage = _head_damage(url, cut, first, text, norm) + events(
+                url[cut:], second, text, norm, shift=cut
+            )
+            between = norm.text[first.end() : second.start()].count("\n")
+            split = {"kind": "page-split", **_where(url, cut), "lines": between}
+            return {"form": "damaged", "events": [split, *damage]}, second.end()
+    if heads and heads[0][0] >= len(url) // 2:
+        cut, first = heads[0]
+        truncated = {"kind": "truncated", **_where(url, cut)}
+        return {
+            "form": "damaged",
+            "events": [truncated, *_head_damage(url, cut, first, text, norm)],
+        }, first.end()
+    return None
+
+
+def _where(url: str, cut: int) -> dict[str, Any]:
+    return {"at": cut, "after": url[cut - 1], "before": url[cut]}
+
+
+def _head_damage(
+    url: str, cut: int, first: re.Match[str], text: str, norm: Normalized
+) -> list[dict[str, Any]]:
     head = pattern(url[:cut]).fullmatch(norm.text, first.start(), first.end())
-    damage = events(url[:cut], head, text, norm) if head else []
-    tail = re.compile(r"(?m)^[ \t]*" + pattern(url[cut:]).pattern)
-    second = tail.search(norm.text, first.end(), first.end() + PAGE_REACH)
-    where = {"at": cut, "after": url[cut - 1], "before": url[cut]}
-    if second is None:
-        return {"form": "damaged", "events": [{"kind": "truncated", **where}, *damage]}, first.end()
-    damage += events(url[cut:], second, text, norm, shift=cut)
-    between = norm.text[first.end() : second.start()].count("\n")
-    split = {"kind": "page-split", **where, "lines": between}
-    return {"form": "damaged", "events": [split, *damage]}, second.end()
+    return events(url[:cut], head, text, norm) if head else []
 
 
 def summary(damage: dict[str, Any]) -> str:

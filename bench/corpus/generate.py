@@ -104,6 +104,32 @@ def record_damage(urls: list[dict[str, Any]], key: str, text: str) -> None:
         entry["damage"][key] = {"summary": corpus_damage.summary(damage), **damage}
 
 
+def write_truth(src: Source, urls: list[dict[str, Any]]) -> None:
+    truth = {
+        "document": src.name,
+        "kind": src.kind,
+        "title": src.title,
+        "notes": len(src.notes),
+        "series": sorted({n.series for n in src.notes}),
+        "urls": urls,
+    }
+    (HERE / "truth" / f"{src.name}.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
+
+
+def truth_only() -> int:
+    """The truth again from the committed texts (after a change to the damage finder): no tools."""
+    manifest = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+    for src in corpus(manifest["seed"]):
+        if src.name not in manifest["documents"]:
+            continue
+        urls = truth_urls(src)
+        for chain, made in manifest["documents"][src.name]["renders"].items():
+            for name, rel in made["extractions"].items():
+                record_damage(urls, f"{chain}/{name}", (HERE / rel).read_text(encoding="utf-8"))
+        write_truth(src, urls)
+    return 0
+
+
 def build_document(src: Source, toolchain: str, seed: int, urls: list[dict[str, Any]]) -> dict[str, Any]:
     """Typeset one document with one toolchain and extract it four ways; what was made."""
     folder = HERE / "docs" / toolchain
@@ -138,7 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--only", default=",".join(TOOLCHAINS), help="comma-separated toolchains")
     parser.add_argument("--docs", type=int, default=0, help="only the first N documents (0: all)")
+    parser.add_argument("--truth-only", action="store_true", help="only the truth, from the committed texts")
     args = parser.parse_args(argv)
+    if args.truth_only:
+        return truth_only()
     chains = [c for c in args.only.split(",") if c]
     unknown = set(chains) - set(TOOLCHAINS)
     if unknown:
@@ -160,17 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         for chain in chains:
             renders[chain] = build_document(src, chain, args.seed, urls)
             print(f"{src.name} {chain}: {renders[chain]['pdf_bytes']} bytes", flush=True)
-        truth = {
-            "document": src.name,
-            "kind": src.kind,
-            "title": src.title,
-            "notes": len(src.notes),
-            "series": sorted({n.series for n in src.notes}),
-            "urls": urls,
-        }
-        (HERE / "truth" / f"{src.name}.json").write_text(
-            json.dumps(truth, indent=1, ensure_ascii=False) + "\n"
-        )
+        write_truth(src, urls)
         manifest["documents"][src.name] = {
             "kind": src.kind,
             "truth": f"truth/{src.name}.json",
