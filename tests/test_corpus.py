@@ -140,8 +140,8 @@ def _link(url: str) -> dict[str, Any]:
 
 
 def test_score_counts_right_note_anywhere_and_false_urls() -> None:
-    """A is cited in notes 1 and 3, B in note 2. citecheck finds A in 1 and (wrongly) 4, B damaged in
-    2, and B intact outside any footnote."""
+    """A is cited in notes 1 and 3, B in note 2. citecheck finds A in 1 only, B damaged in 2, and B
+    intact outside any footnote: A's second citation is found nowhere."""
     true = {
         "kind": "letter",
         "urls": [
@@ -154,20 +154,38 @@ def test_score_counts_right_note_anywhere_and_false_urls() -> None:
         "footnotes": [
             {"number": 1, "series": 1, "links": [_link(A)]},
             {"number": 2, "series": 1, "links": [_link(B_DAMAGED)]},
-            {"number": 4, "series": 1, "links": [_link(A)]},
+            {"number": 4, "series": 1, "links": []},
         ],
         "unnumbered_links": [_link(B)],
     }
     got = scorer.score(true, doc)
-    assert (got.true_urls, got.right_note, got.anywhere, got.found, got.false) == (3, 1, 3, 4, 1)
+    assert (got.true_urls, got.right_note, got.anywhere, got.found, got.false) == (3, 1, 2, 3, 1)
     assert (got.negative_docs, got.invented_notes) == (0, 0)
 
 
-def test_score_counts_a_note_of_another_series_as_the_wrong_note() -> None:
-    true = {"kind": "report", "urls": [{"url": A, "footnote": 1, "series": 2}]}
-    doc = {"footnotes": [{"number": 1, "links": [_link(A)]}], "unnumbered_links": []}  # series 1 by default
-    got = scorer.score(true, doc)
-    assert (got.right_note, got.anywhere, got.false) == (0, 1, 0)
+def test_score_counts_a_url_in_a_note_of_another_series_as_in_the_wrong_note() -> None:
+    """Chapters restart their numbers: note 1 of series 2 is not note 1 of series 1 (the default)."""
+    true = {
+        "kind": "report",
+        "urls": [{"url": A, "footnote": 1, "series": 2}, {"url": B, "footnote": 1, "series": 1}],
+    }
+    right = {
+        "footnotes": [
+            {"number": 1, "series": 2, "links": [_link(A)]},
+            {"number": 1, "links": [_link(B)]},
+        ],
+        "unnumbered_links": [],
+    }
+    swapped = {
+        "footnotes": [
+            {"number": 1, "series": 1, "links": [_link(A)]},
+            {"number": 1, "series": 2, "links": [_link(B)]},
+        ],
+        "unnumbered_links": [],
+    }
+    assert scorer.score(true, right).right_note == 2
+    got = scorer.score(true, swapped)
+    assert (got.right_note, got.anywhere, got.false) == (0, 2, 0)
 
 
 def test_score_counts_footnotes_invented_in_negative_documents() -> None:
