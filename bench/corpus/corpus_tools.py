@@ -36,7 +36,8 @@ def run(cmd: list[str], cwd: Path | None = None) -> str:
 
 
 def reference_docx(s: Settings, out: Path) -> Path:
-    """pandoc's reference DOCX with this document's font, size, justification, page and margins."""
+    """pandoc's reference DOCX with this document's font, size, justification, hyphenation (which
+    LibreOffice does only with a hyphenation dictionary: `hyphen-en-us`), page and margins."""
     base = out.with_suffix(".base.docx")
     run(["pandoc", "-o", str(base), "--print-default-data-file", "reference.docx"])
     w_mm, h_mm = PAPER_MM[s.paper]
@@ -54,6 +55,12 @@ def reference_docx(s: Settings, out: Path) -> Path:
                     "</w:sectPr>"
                 )
                 data = data.decode().replace("<w:sectPr />", sect).encode()
+            elif item.filename == "word/settings.xml" and s.hyphenate:
+                data = (
+                    data.decode()
+                    .replace("<w:embedSystemFonts />", "<w:embedSystemFonts /><w:autoHyphenation />", 1)
+                    .encode()
+                )
             zout.writestr(item, data)
     base.unlink()
     return out
@@ -210,6 +217,7 @@ def versions() -> dict[str, str]:
         "poppler-utils",
         "mupdf-tools",
         "libreoffice-writer-nogui",
+        "hyphen-en-us",
     ):
         out[f"deb {package}"] = _dpkg(package)
     return out

@@ -1,7 +1,8 @@
 """Write the corpus: typeset every source with real toolchains, read it back with real extractors.
 
 Run by hand (the tools are listed in bench/corpus/README.md):
-`python bench/corpus/generate.py [--seed 13] [--only libreoffice,typst] [--docs N]`.
+`python bench/corpus/generate.py [--seed 13] [--only libreoffice,typst] [--docs N] [--truth-only]`.
+With `--only`, the other toolchains' files stay as they are and the truth is re-derived for all.
 
 For every document × toolchain it writes the PDF (kept when under 150 KB) and one text file per
 extractor under `docs/<toolchain>/`, then `truth/<document>.json` (every cited URL, the note it
@@ -177,15 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.docs:
         sources = sources[: args.docs]
     (HERE / "truth").mkdir(exist_ok=True)
-    manifest: dict[str, Any] = {
-        "seed": args.seed,
-        "toolchains": chains,
-        "versions": tools.versions(),
-        "documents": {},
-    }
+    partial = set(chains) != set(TOOLCHAINS) and (HERE / "manifest.json").exists()
+    manifest: dict[str, Any] = {"seed": args.seed, "toolchains": chains, "documents": {}}
+    if partial:  # remake some toolchains, keep the others
+        manifest = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+        manifest["toolchains"] = [c for c in TOOLCHAINS if c in {*chains, *manifest["toolchains"]}]
+    manifest["versions"] = tools.versions()
     for src in sources:
         urls = truth_urls(src)
-        renders = {}
+        renders = manifest["documents"].get(src.name, {}).get("renders", {})
         for chain in chains:
             renders[chain] = build_document(src, chain, args.seed, urls)
             print(f"{src.name} {chain}: {renders[chain]['pdf_bytes']} bytes", flush=True)
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     lines = [f"{tool}: {version}" for tool, version in manifest["versions"].items()]
     (HERE / "VERSIONS.txt").write_text("\n".join(lines) + "\n")
-    return 0
+    return truth_only() if partial else 0
 
 
 if __name__ == "__main__":
