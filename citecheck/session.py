@@ -19,6 +19,7 @@ from citecheck import pagemeta
 from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
+from citecheck.credentials import mask, secret_parameters
 from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
 from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
@@ -211,7 +212,7 @@ async def run_verify(
                         f"{failed} archive lookup(s) could not be completed (see the archive budgets)"
                     )
                 if settings.save:
-                    saves = await _save_missing(resolved, archives, wayback)
+                    saves = await _save_missing(resolved, archives, wayback, warnings)
                     for e in resolved:
                         for link in e.links():
                             snap = archives.get((link.url, link.accessed))
@@ -281,9 +282,13 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
 
 
 async def _save_missing(
-    extractions: Sequence[Extraction], archives: dict[ArchiveKey, Snapshot | None], wayback: Wayback
+    extractions: Sequence[Extraction],
+    archives: dict[ArchiveKey, Snapshot | None],
+    wayback: Wayback,
+    warnings: list[str],
 ) -> dict[str, SaveResult]:
-    """Ask Save Page Now for every cited URL the archive does not hold, within the capture budget."""
+    """Ask Save Page Now for every cited URL the archive does not hold, within the capture budget.
+    A URL with a secret-looking parameter is never submitted (a capture is public): a warning says so."""
     missing = list(
         dict.fromkeys(
             link.url
@@ -292,6 +297,13 @@ async def _save_missing(
             if _is_web(link.url) and archives.get((link.url, link.accessed)) is None
         )
     )
+    for url in [u for u in missing if secret_parameters(u)]:
+        missing.remove(url)
+        names = ", ".join(secret_parameters(url))
+        warnings.append(
+            f"{mask(url)} was not submitted to Save Page Now: a capture is public, and its query holds "
+            f"a secret-looking parameter ({names})"
+        )
     outcomes = dict(zip(missing, await asyncio.gather(*(wayback.save(u) for u in missing)), strict=True))
     for (url, accessed), snap in list(archives.items()):
         outcome = outcomes.get(url)
