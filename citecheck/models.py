@@ -80,11 +80,19 @@ class Link:
     repair: Repair | None = None
     accessed: dt.date | None = None
     suspects: tuple[str, ...] = ()
+    archive_date: dt.date | None = None
+    """The date its archived copy is chosen by: `accessed`, else its document's date (set by the
+    run that looks it up; None: today's latest capture)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", strip_credentials(self.url))
         if any("@" in s for s in self.suspects):
             object.__setattr__(self, "suspects", tuple(strip_credentials(s) for s in self.suspects))
+
+    @property
+    def archive_key(self) -> tuple[str, dt.date | None]:
+        """What its archive lookup is keyed by: the URL and the date the lookup used."""
+        return (self.url, self.archive_date or self.accessed)
 
 
 @dataclass(frozen=True, slots=True)

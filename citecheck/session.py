@@ -32,6 +32,7 @@ from citecheck.verify import (
     needs_archive_proof,
     replace_links,
     verify,
+    with_archive_dates,
 )
 
 CACHED_STATUSES = frozenset({Status.OK, Status.REDIRECTED})
@@ -118,23 +119,24 @@ def _cache_key(url: str, when: dt.date | None) -> str:
 
 
 class _Lookups:
-    """Archive lookups for (URL, cited date) pairs, each started once, through the cache."""
+    """Archive lookups for (URL, date used) pairs (`Link.archive_key`), each started once, through
+    the cache."""
 
     def __init__(self, wayback: Wayback, cache: ResultCache | None, progress: Progress) -> None:
         self.wayback, self.cache, self.progress = wayback, cache, progress
         self.tasks: dict[ArchiveKey, asyncio.Task[Snapshot | Failure | None]] = {}
 
-    def start(self, url: str, accessed: dt.date | None, fallback: dt.date | None) -> None:
-        key = (url, accessed)
+    def start(self, url: str, when: dt.date | None) -> None:
+        """Look `url` up by `when`, the date the lookup uses, which is also its key (two documents
+        of different dates citing one undated URL are two lookups)."""
+        key = (url, when)
         if key not in self.tasks and _is_web(url):
             self.progress.add(1)
-            self.tasks[key] = asyncio.ensure_future(self._one(url, accessed or fallback))
+            self.tasks[key] = asyncio.ensure_future(self._one(url, when))
 
-    async def get(
-        self, url: str, accessed: dt.date | None, fallback: dt.date | None
-    ) -> Snapshot | Failure | None:
-        self.start(url, accessed, fallback)
-        return await self.tasks[(url, accessed)] if (url, accessed) in self.tasks else None
+    async def get(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
+        self.start(url, when)
+        return await self.tasks[(url, when)] if (url, when) in self.tasks else None
 
     async def _one(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
         key = _cache_key(url, when)
@@ -173,6 +175,7 @@ async def run_verify(
 ) -> RunResult:
     """Check every link of the extractions live and in the archive, with the cache; settle repairs."""
     progress = progress or Progress()
+    extractions = [with_archive_dates(e) for e in extractions]
     cache: ResultCache | None = open_cache(settings.cache_dir) if settings.use_cache else None
     warnings: list[str] = []
     try:
@@ -187,7 +190,7 @@ async def run_verify(
             if lookups is not None:
                 for e in extractions:
                     for link in e.links():
-                        lookups.start(link.url, link.accessed, e.date)
+                        lookups.start(*link.archive_key)
             resolved, checks = await verify(extractions, check_many)
             if lookups is not None and wayback is not None:
                 await asyncio.gather(*lookups.tasks.values())
@@ -205,7 +208,7 @@ async def run_verify(
                     resolved = [apply(e, checks) for e in resolved]
                 for e in resolved:
                     for link in e.links():
-                        lookups.start(link.url, link.accessed, e.date)
+                        lookups.start(*link.archive_key)
                 archives, failed = await lookups.results()
                 if failed:
                     warnings.append(
@@ -215,9 +218,9 @@ async def run_verify(
                     saves = await _save_missing(resolved, archives, wayback, warnings)
                     for e in resolved:
                         for link in e.links():
-                            snap = archives.get((link.url, link.accessed))
+                            snap = archives.get(link.archive_key)
                             if link.url in saves and snap is not None:
-                                lookups.remember(link.url, link.accessed or e.date, snap)
+                                lookups.remember(*link.archive_key, snap)
             matches = match_links(resolved, checks)
             if wayback is not None:
                 matches = await recheck_in_archive(matches, archives, wayback)
@@ -270,7 +273,7 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
 
     async def prove(link: Link) -> Link | None:
         for candidate in archive_candidates(link):
-            if isinstance(await lookups.get(candidate, link.accessed, extraction.date), Snapshot):
+            if isinstance(await lookups.get(candidate, link.archive_date), Snapshot):
                 return confirmed_by_archive(link, candidate)
         spelled = await wayback.archived_spelling(link.written, archive_candidates(link))
         return confirmed_by_archive(link, spelled) if isinstance(spelled, str) else None
@@ -294,7 +297,7 @@ async def _save_missing(
             link.url
             for e in extractions
             for link in e.links()
-            if _is_web(link.url) and archives.get((link.url, link.accessed)) is None
+            if _is_web(link.url) and archives.get(link.archive_key) is None
         )
     )
     for url in [u for u in missing if secret_parameters(u)]:
@@ -305,10 +308,10 @@ async def _save_missing(
             f"a secret-looking parameter ({names})"
         )
     outcomes = dict(zip(missing, await asyncio.gather(*(wayback.save(u) for u in missing)), strict=True))
-    for (url, accessed), snap in list(archives.items()):
+    for (url, when), snap in list(archives.items()):
         outcome = outcomes.get(url)
         if snap is None and outcome is not None and outcome.snapshot is not None:
-            archives[(url, accessed)] = outcome.snapshot
+            archives[(url, when)] = outcome.snapshot
     return outcomes
 
 
