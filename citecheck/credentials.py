@@ -62,9 +62,14 @@ _SECRET_VALUE = re.compile(rf"(?i)((?:[?&]|&amp;|&#38;)(?:{_NAMES})=)(?!\*\*\*)[
 
 
 def strip(url: str) -> str:
-    """The URL without its `user:password@` part (unchanged when it has none or does not parse)."""
+    """The URL without its `user:password@` part (unchanged when it has none or does not parse).
+    A scheme-less `www.user:pass@host/…` comes back as the `https://host/…` it means."""
     if "@" not in url:
         return url
+    if url[:4].lower() == "www.":
+        meant = f"https://{url}"
+        stripped = strip(meant)
+        return url if stripped == meant else stripped
     try:
         parts = urlsplit(url)
     except ValueError:

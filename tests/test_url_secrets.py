@@ -21,9 +21,10 @@ from citecheck.archive import ArchiveOptions
 from citecheck.cli import app
 from citecheck.credentials import mask, secret_parameters
 from citecheck.extract import extract
-from citecheck.models import Document, Link, MatchVerdict, Repair, Status
+from citecheck.models import Confirmation, Document, Link, MatchVerdict, Repair, Status
 from citecheck.net import NetOptions
 from citecheck.session import Settings, run_verify
+from citecheck.urls import meant
 
 __all__ = ["wayback_server_fixture"]
 
@@ -63,6 +64,8 @@ def test_a_link_never_holds_credentials_however_it_is_made() -> None:
     assert link.url == "https://example.org/a"
     (found,) = extract(Document("d.txt", f"A claim.¹\n\n¹ See www.bob:{SECRET}@example.org/page.\n")).links()
     assert found.url == "https://example.org/page" and SECRET in found.written
+    assert meant(f"www.bob:{SECRET}@example.org/p") == "https://example.org/p"
+    assert Repair("line-wrap", (f"www.bob:{SECRET}@example.org/p",), ()).candidates == ("https://example.org/p",)
 
 
 def test_credentials_reach_neither_the_archive_nor_the_cache(
@@ -100,6 +103,31 @@ def test_credentials_reach_neither_the_archive_nor_the_cache(
     assert SECRET.encode() not in raw and b"alice" not in raw
     for record in web_server.log:
         assert SECRET not in f"{record.target} {record.headers}"
+
+
+def test_a_scheme_less_url_with_credentials_is_proven_in_the_archive_without_them(
+    web_server: WebServer, wayback_server: WaybackServer, tmp_path: Path
+) -> None:
+    """`www.user:pass@host/…` with a damaged slug the live site cannot confirm: the archive's
+    prefix query finds the spelling it holds, and neither it nor the cache sees the credentials."""
+    host = f"127.0.0.1:{web_server.port}"  # plain HTTP: the https:// a www. URL means fails live
+    slug = "trump-deportations-salvador-tren-aragua64e72142a171ea57c869c3b35eeecce7"
+    archived = f"https://{host}/article/trump_deportations_salvador_tren_aragua_64e72142a171ea57c869c3b35eeecce7"
+    wayback_server.add_capture(archived, "20250320101500")
+    text = f"A claim.¹\n\n¹ AP (Mar. 16, 2025), <www.alice:{SECRET}@{host}/article/{slug}>.\n"
+    settings = Settings(
+        net=NetOptions(timeout=10),
+        archive=ArchiveOptions(base_url=wayback_server.base_url),
+        cache_dir=tmp_path / "cache",
+    )
+    run = asyncio.run(run_verify([extract(Document("doc.txt", text))], settings))
+    assert any(r.kind == "cdx" for r in wayback_server.log)
+    received = _archive_received(wayback_server)
+    assert SECRET not in received and "alice" not in received
+    (link,) = run.extractions[0].links()
+    assert link.repair is not None and link.repair.confirmed_by is Confirmation.ARCHIVE
+    assert link.url == archived
+    assert SECRET.encode() not in _raw_cache(tmp_path / "cache")
 
 
 def test_reports_mask_a_scheme_less_www_url_with_credentials(tmp_path: Path) -> None:
