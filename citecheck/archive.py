@@ -284,6 +284,7 @@ class Wayback:
     async def archived_spelling(self, written: str, candidates: Sequence[str]) -> str | Failure | None:
         """The URL the archive holds for a damaged one: one prefix query on the longest undamaged
         prefix of the path, then a match ignoring hyphens, underscores and case."""
+        written = strip(written)  # as the candidates are: credentials never go to the archive
         prefix, want = _undamaged_prefix(written, candidates), _squash(written)
         if prefix is None or want is None:
             return None

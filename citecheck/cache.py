@@ -2,9 +2,12 @@
 
 One table of expiring JSON values by (kind, key): `check` results (successes only, for a
 configurable time) and, later, archive lookups. WAL mode and a busy timeout let two runs share the
-file; every write is a transaction, so a run killed mid-write leaves the previous state. A file
-that is not a usable database is moved aside and rebuilt, with a warning for the CLI to show.
-Credentials written in URLs never reach the file: keys are stored without them, values masked.
+file; every write is a transaction, so a run killed mid-write leaves the previous state. Only a
+file that fails sqlite's integrity check is corrupt: it is moved aside and rebuilt, with a warning
+for the CLI to show. Any other trouble (an unwritable or uncreatable directory, a full disk, an I/O
+error, a lock held too long) drops the cache for the rest of the run with one warning, and the
+file, with its permanent archive captures, stays as it was. Credentials written in URLs never
+reach the file: keys and values are stored without them.
 """
 
 from __future__ import annotations
@@ -14,14 +17,13 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir
 
-from citecheck.credentials import masked
-from citecheck.credentials import strip as strip_credentials
+from citecheck.credentials import without_userinfo
 
 FILENAME = "cache.sqlite3"
 _SCHEMA = """
@@ -46,54 +48,105 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class _Corrupt(Exception):
+    """The file fails sqlite's own integrity check: it is not (or no longer) a usable database."""
+
+
+_CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def _is_corrupt(err: sqlite3.Error) -> bool:
+    """Whether sqlite says the file itself is damaged (not merely that the disk or lock failed us)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _CORRUPT_CODES
+
+
 class ResultCache:
-    """Expiring JSON values by (kind, key)."""
+    """Expiring JSON values by (kind, key).
+
+    Trouble with the disk (unwritable, full, locked, an I/O error) never stops a run: the cache
+    is dropped for the rest of it with one warning, and the file is left as it is. Only a file that
+    fails sqlite's integrity check is set aside as corrupt and rebuilt.
+    """
 
     def __init__(self, path: Path, now: Callable[[], dt.datetime] = _utcnow) -> None:
         self.path = path
         self.now = now
         self.warnings: list[str] = []
-        self._db = self._connect()
+        self._db: sqlite3.Connection | None = self._connect()
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    @property
+    def usable(self) -> bool:
+        """False once the cache could not be opened or failed mid-run."""
+        return self._db is not None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        aside = ""
         try:
-            return self._open()
-        except sqlite3.DatabaseError as err:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self.now().timestamp())}")
-            with contextlib.suppress(OSError):
-                os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{self.path}{suffix}")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return self._open()
+            except _Corrupt as err:
+                aside = self._set_aside(err)
+                db = self._open()
+                self.warnings.append(f"{aside} and rebuilt")
+                return db
+        except (OSError, sqlite3.Error, _Corrupt) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            before = f"{aside}; " if aside else ""
             self.warnings.append(
-                f"the cache {self.path} was unreadable ({err}); moved to {aside.name} and rebuilt"
+                f"{before}the cache {self.path} cannot be used ({reason}); running without it"
             )
-            return self._open()
+            return None
+
+    def _set_aside(self, err: _Corrupt) -> str:
+        """Move a corrupt file (and its journal) out of the way; what happened, in words."""
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(self.now().timestamp())}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+        return f"the cache {self.path} was corrupt ({err}); moved to {aside.name}"
 
     def _open(self) -> sqlite3.Connection:
+        """A connection to a file that passed the integrity check (read-only until it has)."""
         db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         try:
             db.execute("PRAGMA busy_timeout = 10000")
+            verdict = db.execute("PRAGMA quick_check").fetchall()
+            if verdict != [("ok",)]:
+                raise _Corrupt("; ".join(str(row[0]) for row in verdict[:3]) or "no answer")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute(_SCHEMA)
             db.execute("SELECT count(*) FROM results").fetchone()
-            db.execute("PRAGMA quick_check").fetchone()
-        except sqlite3.DatabaseError:
+        except sqlite3.Error as err:
+            db.close()
+            if _is_corrupt(err):
+                raise _Corrupt(str(err)) from err
+            raise
+        except _Corrupt:
             db.close()
             raise
         return db
+
+    def _drop(self, err: sqlite3.Error, doing: str) -> None:
+        """A failure mid-run (disk full, I/O error, locked): no more cache for this run, one warning."""
+        self.warnings.append(f"the cache could not be {doing} ({err}); running without it from here on")
+        self.close()
+        self._db = None
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
         """The live (unexpired) values among `keys`."""
         asked: dict[str, list[str]] = {}
         for key in keys:
-            asked.setdefault(strip_credentials(key), []).append(key)
+            asked.setdefault(without_userinfo(key), []).append(key)
         wanted = list(asked)
         now = self.now().timestamp()
         found: dict[str, Any] = {}
         for start in range(0, len(wanted), 500):
+            if self._db is None:
+                return found
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             try:
@@ -102,8 +155,8 @@ class ResultCache:
                     " AND (expires_at IS NULL OR expires_at > ?)",
                     (kind, *chunk, now),
                 ).fetchall()
-            except sqlite3.DatabaseError as err:
-                self.warnings.append(f"the cache could not be read ({err}); checking without it")
+            except sqlite3.Error as err:
+                self._drop(err, "read")
                 return found
             for key, value in rows:
                 with contextlib.suppress(ValueError):
@@ -118,42 +171,46 @@ class ResultCache:
         now = self.now()
         expires = (now + max_age).timestamp() if max_age is not None else None
         rows = [
-            (kind, strip_credentials(k), json.dumps(masked(v)), now.timestamp(), expires)
+            (kind, without_userinfo(k), without_userinfo(json.dumps(v)), now.timestamp(), expires)
             for k, v in values.items()
         ]
-        try:
-            with self._transaction():
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO results (kind, key, value, stored_at, expires_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
-        except sqlite3.DatabaseError as err:
-            self.warnings.append(f"the cache could not be written ({err}); results were not kept")
+        self._write(
+            "INSERT OR REPLACE INTO results (kind, key, value, stored_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def forget(self, kind: str, keys: Iterable[str]) -> None:
         """Drop entries (an error must never be served from the cache)."""
-        keys = list(keys)
-        if not keys:
-            return
-        with contextlib.suppress(sqlite3.DatabaseError), self._transaction():
-            self._db.executemany(
-                "DELETE FROM results WHERE kind = ? AND key = ?", [(kind, strip_credentials(k)) for k in keys]
-            )
+        rows = [(kind, without_userinfo(k)) for k in keys]
+        if rows:
+            self._write("DELETE FROM results WHERE kind = ? AND key = ?", rows)
 
+    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        """One transaction; a failure drops the cache for the rest of the run."""
+        if self._db is None:
+            return
+        try:
+            with self._transaction(self._db):
+                self._db.executemany(statement, rows)
+        except sqlite3.Error as err:
+            self._drop(err, "written")
+
+    @staticmethod
     @contextlib.contextmanager
-    def _transaction(self) -> Any:
-        self._db.execute("BEGIN IMMEDIATE")
+    def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+        db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # sqlite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        db.execute("COMMIT")
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.close()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
 
 
 def open_cache(directory: Path | None = None, now: Callable[[], dt.datetime] = _utcnow) -> ResultCache:

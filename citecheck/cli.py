@@ -105,7 +105,8 @@ def _guarded(body: Callable[[], int]) -> None:
 def _emit(text: str, output: Path | None, *, utf8: bool = False) -> None:
     """Write a report. Machine formats are always UTF-8 bytes; text for a person is encoded for the
     terminal, with anything it cannot show replaced rather than crashing. Credentials written in
-    URLs are masked here, in every format (the one place all reports pass)."""
+    URLs are masked here, in every format (the one place all reports pass), and in the results
+    before rendering (`masked`), so a format's escaping cannot split a secret from its name."""
     text = mask(text)
     if output is not None:
         write_atomic(output, text)
@@ -127,7 +128,7 @@ def _text(results: Results, output: Path | None) -> str:
 def _machine_report(results: Results, fmt: str) -> str:
     """A report for a machine or a CI system, by format name (its module is imported only when used)."""
     module = importlib.import_module(f"citecheck.report.{fmt}")
-    report: str = module.render(results)
+    report: str = module.render(masked(results))  # before rendering: an escape could hide a secret
     return report
 
 
@@ -171,7 +172,7 @@ def extract(
             unchecked_detail="not checked (extract works offline)",
         )
         if format is ExtractFormat.json:
-            _emit(json_report.render(results), output, utf8=True)
+            _emit(json_report.render(masked(results)), output, utf8=True)
         else:
             _emit(_text(results, output), output)
         return 0
@@ -519,7 +520,9 @@ def appendix(
         config = _configured(network, fail_on="none")
         results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(
-            appendix_report.render(results, format.value), output, utf8=format is not AppendixFormat.markdown
+            appendix_report.render(masked(results), format.value),
+            output,
+            utf8=format is not AppendixFormat.markdown,
         )
         return 0
 

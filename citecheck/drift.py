@@ -58,7 +58,7 @@ async def recheck_in_archive(
     """Drifted links with a capture, judged again against the capture (each capture fetched once)."""
     todo: dict[str, Snapshot] = {}
     for link, m in matches.items():
-        snap = archives.get((link.url, link.accessed))
+        snap = archives.get(link.archive_key)
         if m.verdict is MatchVerdict.DRIFT and snap is not None:
             todo[snap.url] = snap
     pages = dict(
@@ -66,7 +66,7 @@ async def recheck_in_archive(
     )
     out = dict(matches)
     for link, m in matches.items():
-        snap = archives.get((link.url, link.accessed))
+        snap = archives.get(link.archive_key)
         if m.verdict is not MatchVerdict.DRIFT or snap is None:
             continue
         answer = pages[snap.url]

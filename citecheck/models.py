@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from citecheck.credentials import strip as strip_credentials
+
 
 class Status(StrEnum):
     """What a link check found, as the contract names it."""
@@ -55,6 +57,10 @@ class Repair:
     edits: tuple[str, ...]
     confirmed_by: Confirmation | None = None
 
+    def __post_init__(self) -> None:
+        # a candidate becomes a link's URL: it never holds credentials either (see Link)
+        object.__setattr__(self, "candidates", tuple(strip_credentials(c) for c in self.candidates))
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -62,6 +68,10 @@ class Link:
 
     `suspects` are low-confidence alternatives (e.g. a lone path segment that might have lost
     a hyphen): never applied offline, only tried when the written URL fails live.
+
+    `url` and `suspects` never hold credentials (`user:pass@`), however the link was made: they are
+    stripped here, the one place every link passes, so no check, archive lookup, cache entry or
+    Save Page Now request can carry them. `written` keeps them; reports mask it.
     """
 
     written: str
@@ -70,6 +80,19 @@ class Link:
     repair: Repair | None = None
     accessed: dt.date | None = None
     suspects: tuple[str, ...] = ()
+    archive_date: dt.date | None = None
+    """The date its archived copy is chosen by: `accessed`, else its document's date (set by the
+    run that looks it up; None: today's latest capture)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", strip_credentials(self.url))
+        if any("@" in s for s in self.suspects):
+            object.__setattr__(self, "suspects", tuple(strip_credentials(s) for s in self.suspects))
+
+    @property
+    def archive_key(self) -> tuple[str, dt.date | None]:
+        """What its archive lookup is keyed by: the URL and the date the lookup used."""
+        return (self.url, self.archive_date or self.accessed)
 
 
 @dataclass(frozen=True, slots=True)

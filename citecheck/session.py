@@ -25,6 +25,7 @@ from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
 from citecheck.budget import Budget
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
+from citecheck.credentials import mask, secret_parameters
 from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
 from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
@@ -37,6 +38,7 @@ from citecheck.verify import (
     needs_archive_proof,
     replace_links,
     verify,
+    with_archive_dates,
 )
 
 CACHED_STATUSES = frozenset({Status.OK, Status.REDIRECTED})
@@ -131,7 +133,8 @@ def _cache_key(url: str, when: dt.date | None) -> str:
 
 
 class _Lookups:
-    """Archive lookups for (URL, cited date) pairs, each started once, through the cache."""
+    """Archive lookups for (URL, date used) pairs (`Link.archive_key`), each started once, through
+    the cache."""
 
     def __init__(
         self, wayback: Wayback, cache: ResultCache | None, progress: Progress, budget: Budget
@@ -139,20 +142,20 @@ class _Lookups:
         self.wayback, self.cache, self.progress, self.budget = wayback, cache, progress, budget
         self.tasks: dict[ArchiveKey, asyncio.Task[Snapshot | Failure | None]] = {}
 
-    def start(self, url: str, accessed: dt.date | None, fallback: dt.date | None) -> None:
-        key = (url, accessed)
+    def start(self, url: str, when: dt.date | None) -> None:
+        """Look `url` up by `when`, the date the lookup uses, which is also its key (two documents
+        of different dates citing one undated URL are two lookups)."""
+        key = (url, when)
         if key not in self.tasks and _is_web(url):
             self.progress.add(1)
             skipped = Failure(url, "max-time", self.budget.detail)
             self.tasks[key] = asyncio.ensure_future(
-                self.budget.within(self._one(url, accessed or fallback), skipped)
+                self.budget.within(self._one(url, when), skipped)
             )
 
-    async def get(
-        self, url: str, accessed: dt.date | None, fallback: dt.date | None
-    ) -> Snapshot | Failure | None:
-        self.start(url, accessed, fallback)
-        return await self.tasks[(url, accessed)] if (url, accessed) in self.tasks else None
+    async def get(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
+        self.start(url, when)
+        return await self.tasks[(url, when)] if (url, when) in self.tasks else None
 
     async def _one(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
         key = _cache_key(url, when)
@@ -193,6 +196,7 @@ async def run_verify(
 ) -> RunResult:
     """Check every link of the extractions live and in the archive, with the cache; settle repairs."""
     progress = progress or Progress()
+    extractions = [with_archive_dates(e) for e in extractions]
     cache: ResultCache | None = open_cache(settings.cache_dir) if settings.use_cache else None
     warnings: list[str] = []
     budget = Budget(settings.max_time)
@@ -208,7 +212,7 @@ async def run_verify(
             if lookups is not None:
                 for e in extractions:
                     for link in e.links():
-                        lookups.start(link.url, link.accessed, e.date)
+                        lookups.start(*link.archive_key)
             resolved, checks = await verify(extractions, check_many)
             if lookups is not None and wayback is not None:
                 await asyncio.gather(*lookups.tasks.values())
@@ -262,7 +266,7 @@ async def _archive_stage(
         resolved = [apply(e, checks) for e in resolved]
     for e in resolved:
         for link in e.links():
-            lookups.start(link.url, link.accessed, e.date)
+            lookups.start(*link.archive_key)
     archives, failed, skipped = await lookups.results()
     if failed:
         warnings.append(f"{failed} archive lookup(s) could not be completed (see the archive budgets)")
@@ -270,12 +274,12 @@ async def _archive_stage(
         warnings.append(f"{skipped} archive lookup(s) skipped: --max-time {budget.seconds:g} s reached")
     saves: dict[str, SaveResult] = {}
     if settings.save:
-        saves = await budget.within(_save_missing(resolved, archives, wayback), saves)
+        saves = await budget.within(_save_missing(resolved, archives, wayback, warnings), saves)
         for e in resolved:
             for link in e.links():
-                snap = archives.get((link.url, link.accessed))
+                snap = archives.get(link.archive_key)
                 if link.url in saves and snap is not None:
-                    lookups.remember(link.url, link.accessed or e.date, snap)
+                    lookups.remember(*link.archive_key, snap)
     return resolved, archives, saves
 
 
@@ -332,7 +336,7 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
 
     async def prove(link: Link) -> Link | None:
         for candidate in archive_candidates(link):
-            if isinstance(await lookups.get(candidate, link.accessed, extraction.date), Snapshot):
+            if isinstance(await lookups.get(candidate, link.archive_date), Snapshot):
                 return confirmed_by_archive(link, candidate)
         spelled = await lookups.budget.within(
             wayback.archived_spelling(link.written, archive_candidates(link)), None
@@ -346,22 +350,33 @@ async def _prove_by_archive(extraction: Extraction, wayback: Wayback, lookups: _
 
 
 async def _save_missing(
-    extractions: Sequence[Extraction], archives: dict[ArchiveKey, Snapshot | None], wayback: Wayback
+    extractions: Sequence[Extraction],
+    archives: dict[ArchiveKey, Snapshot | None],
+    wayback: Wayback,
+    warnings: list[str],
 ) -> dict[str, SaveResult]:
-    """Ask Save Page Now for every cited URL the archive does not hold, within the capture budget."""
+    """Ask Save Page Now for every cited URL the archive does not hold, within the capture budget.
+    A URL with a secret-looking parameter is never submitted (a capture is public): a warning says so."""
     missing = list(
         dict.fromkeys(
             link.url
             for e in extractions
             for link in e.links()
-            if _is_web(link.url) and archives.get((link.url, link.accessed)) is None
+            if _is_web(link.url) and archives.get(link.archive_key) is None
         )
     )
+    for url in [u for u in missing if secret_parameters(u)]:
+        missing.remove(url)
+        names = ", ".join(secret_parameters(url))
+        warnings.append(
+            f"{mask(url)} was not submitted to Save Page Now: a capture is public, and its query holds "
+            f"a secret-looking parameter ({names})"
+        )
     outcomes = dict(zip(missing, await asyncio.gather(*(wayback.save(u) for u in missing)), strict=True))
-    for (url, accessed), snap in list(archives.items()):
+    for (url, when), snap in list(archives.items()):
         outcome = outcomes.get(url)
         if snap is None and outcome is not None and outcome.snapshot is not None:
-            archives[(url, accessed)] = outcome.snapshot
+            archives[(url, when)] = outcome.snapshot
     return outcomes
 
 

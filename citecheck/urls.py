@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from citecheck.credentials import strip as strip_credentials
+
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 _CLEANUP: dict[int, str | None] = {
@@ -87,8 +89,9 @@ def is_plausible(url: str) -> bool:
 
 
 def meant(written: str) -> str:
-    """The URL to check for a written one: a scheme is added to `www.` URLs, nothing else changes."""
-    return "https://" + written if written.lower().startswith("www.") else written
+    """The URL to check for a written one: a scheme is added to `www.` URLs and credentials
+    (`user:pass@`) are dropped, nothing else changes."""
+    return strip_credentials("https://" + written if written.lower().startswith("www.") else written)
 
 
 @dataclass(frozen=True, slots=True)

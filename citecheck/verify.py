@@ -126,3 +126,11 @@ def replace_links(extraction: Extraction, new: Mapping[int, Link]) -> Extraction
     )
     unnumbered = tuple(pick(lk) for lk in extraction.unnumbered_links)
     return dataclasses.replace(extraction, footnotes=footnotes, unnumbered_links=unnumbered)
+
+
+def with_archive_dates(extraction: Extraction) -> Extraction:
+    """Every link with the date its archive lookup uses: its citation's own, else the document's."""
+    when = extraction.date
+    links = enumerate(extraction.links())
+    dated = {i: dataclasses.replace(lk, archive_date=lk.accessed or when) for i, lk in links}
+    return replace_links(extraction, dated)

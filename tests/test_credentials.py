@@ -112,7 +112,7 @@ def test_credentials_never_reach_the_cache(web_server: WebServer, tmp_path: Path
     sent = []
     for _ in range(2):
         run = asyncio.run(run_verify([extract(Document("doc.txt", text))], settings))
-        assert run.checks[url].status is Status.OK
+        assert run.checks[strip(url)].status is Status.OK  # a link's URL never holds them
         sent.append(len(web_server.log))
     assert sent[0] >= 3 and sent[1] == sent[0]  # the second run was served from the cache
     files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
@@ -148,5 +148,5 @@ def test_every_output_masks_credentials(web_server: WebServer, tmp_path: Path, a
     output = done.stdout + done.stderr
     assert done.exit_code in (0, 1), output
     assert SECRET not in output and "alice" not in output
-    assert "***@127.0.0.1" in output
+    assert "***@127.0.0.1" in output or "//127.0.0.1:" in output  # written masked, or the URL without them
     assert all("authorization" not in r.headers for r in web_server.log)

@@ -75,7 +75,7 @@ def test_every_archived_citation_gets_its_capture(through_both: WaybackServer) -
     run = verify_letter(through_both)
     (extraction,) = run.extractions
     for link in extraction.links():
-        snap = run.archives.get((link.url, link.accessed))
+        snap = run.archives.get(link.archive_key)  # keyed by the date the lookup used
         if link.written in NEVER_ARCHIVED:
             assert snap is None
             continue

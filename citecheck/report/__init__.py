@@ -41,8 +41,8 @@ class Results:
         return found if found is not None else LinkCheck(Status.UNCHECKED, detail=self.unchecked_detail)
 
     def archive(self, link: Link) -> Snapshot | None:
-        """The capture chosen for a link (by its URL and the date its citation gives)."""
-        return self.archives.get((link.url, link.accessed))
+        """The capture chosen for a link (by its URL and the date its lookup used)."""
+        return self.archives.get(link.archive_key)
 
     def match(self, link: Link) -> Match | None:
         """Whether the link's page is the cited work (None: not judged, e.g. offline)."""
