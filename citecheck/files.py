@@ -162,7 +162,7 @@ def _replace(target: Path, data: bytes, current: os.stat_result | None, keep: os
     mode the new file takes (None: a new file, with what the umask gives)."""
     directory = target.parent
     if current is not None and not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, "permission denied")
+        raise PermissionError(errno.EACCES, "the file is read-only")
     _remove_stale(directory)
     tmp = directory / f".{target.name[:_MAX_NAME]}.citecheck-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
