@@ -24,7 +24,7 @@ from citecheck import __version__
 from citecheck.credentials import mask, masked
 from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
-from citecheck.files import refuse_input_as_output, write_atomic
+from citecheck.files import backup_of, refuse_in_place, refuse_input_as_output, write_atomic
 from citecheck.ingest import read_document
 from citecheck.models import Extraction
 
@@ -524,6 +524,8 @@ def fix_command(
         if in_place and (output is not None or path == "-"):
             raise InputError("--in-place replaces PATH itself: give no --output, and a file, not -")
         refuse_input_as_output(output, [path])
+        if in_place:
+            refuse_in_place(Path(path), backup=not no_backup)
         original = read_bytes(path)
         document = document_from_bytes(original, "<stdin>" if path == "-" else path, fmt)
         if archive_links and no_archive:
@@ -548,7 +550,7 @@ def fix_command(
             if target.stat().st_mode & 0o222 == 0:
                 raise InputError(f"{path}: the file is read-only; nothing was changed")
             if not no_backup:
-                write_atomic(target.with_name(target.name + ".bak"), original, like=target)
+                write_atomic(backup_of(target), original, like=target)
             write_atomic(target, data)
         elif output is not None:
             write_atomic(output, data)

@@ -72,13 +72,36 @@ def refuse_input_as_output(output: Path | None, inputs: Iterable[str]) -> None:
     if target is None or not stat.S_ISREG(target.st_mode):
         return  # nothing there yet, or a device or pipe: writing it destroys no document
     for name in inputs:
-        source = _stdin_stat() if name == "-" else _stat(Path(name))
-        if source is not None and (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+        if _same(_stdin_stat() if name == "-" else _stat(Path(name)), target):
             shown = "standard input" if name == "-" else name
             raise InputError(
                 f"{output}: is {shown}, a document being read; nothing was written "
                 "(fix --in-place is the way to change a document)"
             )
+
+
+def backup_of(path: Path) -> Path:
+    """Where `fix --in-place` keeps the original: PATH.bak, beside the name given (a link's, too)."""
+    return path.with_name(path.name + ".bak")
+
+
+def refuse_in_place(path: Path, *, backup: bool) -> None:
+    """`fix --in-place` replaces a regular file and keeps its backup apart: refuse a device, FIFO or
+    descriptor (there is no file to replace), and a backup name that is the document itself (a link
+    to it, say), which would lose the original. Checked before anything is read."""
+    current = _stat(path)
+    if current is None:
+        return  # reading it says what is wrong
+    if not stat.S_ISREG(current.st_mode):
+        raise InputError(f"{path}: not a regular file; --in-place replaces a file (use -o FILE or stdout)")
+    if backup and _same(_stat(backup_of(path)), current):
+        raise InputError(
+            f"{backup_of(path)}: is {path} itself, so cannot keep its backup; nothing was changed"
+        )
+
+
+def _same(one: os.stat_result | None, other: os.stat_result) -> bool:
+    return one is not None and (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _stat(path: Path) -> os.stat_result | None:

@@ -213,6 +213,21 @@ def test_a_descriptor_handed_down_is_written_like_a_shells_process_substitution(
     assert looks_right("fix", reader.finish())
 
 
+def test_another_processs_descriptor_is_written_in_place(tmp_path: Path) -> None:
+    """/proc/PID/fd/0 of a `cat` reading a pipe: opened and written, so `cat` passes it on."""
+    doc = document("extract", tmp_path)
+    with subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as cat:
+        assert cat.stdin is not None and cat.stdout is not None
+        reader = Reader(os.dup(cat.stdout.fileno()), os.dup(cat.stdin.fileno()))
+        cat.stdin.close()
+        cat.stdout.close()
+        reader.start()
+        done = citecheck("extract", "-o", f"/proc/{cat.pid}/fd/0", str(doc))
+        data = reader.finish()
+    assert done.returncode == 0, done.stderr
+    assert looks_right("extract", data)
+
+
 def test_standard_output_redirected_to_a_file_keeps_what_came_before(tmp_path: Path) -> None:
     """`{ echo header; citecheck -o /dev/stdout …; } > report`: written at the descriptor's offset,
     never truncating what the shell already wrote there. (Named /proc/self/fd/1, the link
@@ -336,6 +351,39 @@ def test_fix_in_place_through_a_symlink_fixes_the_target_and_keeps_the_link(tmp_
     backup = tmp_path / "letter.txt.bak"  # PATH.bak, beside the name given, as before
     assert not backup.is_symlink() and backup.read_bytes() == LETTER.read_bytes()
     assert temporaries(tmp_path, tmp_path / "docs") == []
+
+
+def test_fix_in_place_refuses_what_is_not_a_file(tmp_path: Path) -> None:
+    """A FIFO named like a document, a letter fed into it: there is no file to replace."""
+    fifo = tmp_path / "letter.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:  # waits for a reader; the test itself is one at the end, if the run was not
+        with fifo.open("wb") as fh:
+            fh.write(LETTER.read_bytes())  # fits in the pipe's buffer: never waits for it to be read
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    done = citecheck(*COMMANDS["fix"], "--in-place", str(fifo))
+    unblock = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    feeder.join(60)
+    os.close(unblock)
+    assert not feeder.is_alive()
+    assert one_line_error(done, "not a regular file")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.txt"]
+
+
+def test_fix_in_place_refuses_a_backup_name_that_is_the_document(tmp_path: Path) -> None:
+    """Following links, `letter.txt.bak -> letter.txt` would get the fix too: the original lost."""
+    doc = document("fix", tmp_path)
+    (tmp_path / "letter.txt.bak").symlink_to("letter.txt")
+    done = citecheck(*COMMANDS["fix"], "--in-place", str(doc))
+    assert one_line_error(done, "cannot keep its backup", "nothing was changed")
+    assert doc.read_bytes() == LETTER.read_bytes() and (tmp_path / "letter.txt.bak").is_symlink()
+    no_backup = citecheck(*COMMANDS["fix"], "--in-place", "--no-backup", str(doc))
+    assert no_backup.returncode == 0, no_backup.stderr
+    assert looks_right("fix", doc.read_bytes())
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="giving files to other owners needs root")
