@@ -26,7 +26,7 @@ from citecheck import __version__
 from citecheck.credentials import mask, masked
 from citecheck.errors import InputError
 from citecheck.extract import extract as run_extract
-from citecheck.files import write_atomic
+from citecheck.files import backup_of, refuse_in_place, refuse_input_as_output, write_atomic
 from citecheck.ingest import read_document
 from citecheck.models import Extraction
 
@@ -163,6 +163,7 @@ def extract(
     """Offline: every footnote, every URL in it, and a repair for each URL that wrapping damaged."""
 
     def body() -> int:
+        refuse_input_as_output(output, paths)
         if paths.count("-") > 1:
             raise InputError("standard input (-) can be read only once")
         docs = [read_document(p, input_format) for p in paths]
@@ -478,6 +479,7 @@ def verify(
     """Check every cited link live and in the Wayback Machine; say precisely what was found."""
 
     def body() -> int:
+        refuse_input_as_output(output, paths)
         config = _configured(network, fail_on=fail_on)
         Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
         results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
@@ -517,6 +519,7 @@ def appendix(
     def body() -> int:
         from citecheck.report import appendix as appendix_report
 
+        refuse_input_as_output(output, paths)
         config = _configured(network, fail_on="none")
         results = _run(_Run(paths, input_format, False, True, save, not no_cache, config))
         _emit(
@@ -564,6 +567,9 @@ def fix_command(
             raise InputError(f"{path}: fix writes text and Markdown documents; {fmt} is not supported by fix")
         if in_place and (output is not None or path == "-"):
             raise InputError("--in-place replaces PATH itself: give no --output, and a file, not -")
+        refuse_input_as_output(output, [path])
+        if in_place:
+            refuse_in_place(Path(path), backup=not no_backup)
         original = read_bytes(path)
         document = document_from_bytes(original, "<stdin>" if path == "-" else path, fmt)
         if archive_links and no_archive:
@@ -581,7 +587,7 @@ def fix_command(
             if target.stat().st_mode & 0o222 == 0:
                 raise InputError(f"{path}: the file is read-only; nothing was changed")
             if not no_backup:
-                write_atomic(target.with_name(target.name + ".bak"), original)
+                write_atomic(backup_of(target), original, like=target)
             write_atomic(target, data)
         elif output is not None:
             write_atomic(output, data)
