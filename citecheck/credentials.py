@@ -54,8 +54,11 @@ keep a URL away from Save Page Now and to mask reports."""
 
 # scheme://userinfo@ (userinfo is everything up to the last "@" before the path), or the same
 # after a scheme-less "www." that a document writes as a URL
-_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://|(?<![\w@./-])www\.)([^/?#\s@<>\"']*@)+")
-_SCHEME_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://)([^/?#\s@<>\"']*@)+")
+# A scheme starts only where no scheme character stands before it (not at every `\b`: in `a.a.a…`
+# each letter after a dot would start a scan of the whole run, quadratic on a long dotted host).
+_SCHEME = r"(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]*://"
+_USERINFO = re.compile(rf"(?i)({_SCHEME}|(?<![\w@./-])www\.)([^/?#\s@<>\"']*@)+")
+_SCHEME_USERINFO = re.compile(rf"(?i)({_SCHEME})([^/?#\s@<>\"']*@)+")
 _NAMES = "|".join(re.escape(n) for n in sorted(SECRET_PARAMETERS, key=len, reverse=True))
 # a secret parameter in a query, also once a report escaped its "&" for HTML or XML
 _SECRET_VALUE = re.compile(rf"(?i)((?:[?&]|&amp;|&#38;)(?:{_NAMES})=)(?!\*\*\*)[^&#\s<>\"']+")
