@@ -43,6 +43,9 @@ zip code, a docket or page number, an id) is one only where the sequence vouches
 definition that follows the previous one within `_SEQUENCE_STEP`, a marker whose footnote exists.
 The length of a number is no limit on footnotes; it only decides how much evidence is needed."""
 _SEQUENCE_STEP = 20
+_MAX_DIGITS = 15
+"""A run of more digits is no number at all (a 32 MB document holds under 10^8 notes); the bound
+keeps int() and the split of a superscript run linear, however long a hostile run is."""
 
 _ORPHAN_TAIL = re.compile(r"^[^\s<>\"]{8,}$")
 _CITATION_SIZE = 600
@@ -112,6 +115,10 @@ class _Styles:
 
     def _shape(self, number: int, line: str) -> _Def | None:
         """The label a line starts with by its shape alone (a long number still needs vouching)."""
+        d = self._label(number, line)
+        return None if d is None or (_numeric(d.label) and len(d.label) > _MAX_DIGITS) else d
+
+    def _label(self, number: int, line: str) -> _Def | None:
         if m := _DEF_SUPER.match(line):
             return _Def(m.group(1).translate(_SUP_TO_DIGIT), line[m.end() :])
         if m := _DEF_MD.match(line):
@@ -145,7 +152,12 @@ class _Styles:
         found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
         if self.bracket:
             found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
-        return [label for _, labels in sorted(found) for label in labels]
+        labels = [label for _, labels in sorted(found) for label in labels]
+        return [
+            label
+            for label in labels
+            if len(label.removeprefix("⁺")) <= _MAX_DIGITS or not label[-1].isdigit()
+        ]
 
 
 def _numeric(label: str) -> bool:
