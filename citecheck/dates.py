@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 _MONTHS = {
     "jan": 1,
@@ -61,7 +62,11 @@ def has_date(text: str) -> bool:
 def cited_date(text: str, at: int | None = None) -> dt.date | None:
     """The date a citation gives: "last visited" first; else the last date before offset `at`
     (dates precede the URL in legal citation styles), else the first date after it."""
-    dates = find_dates(text)
+    return choose_date(find_dates(text), at)
+
+
+def choose_date(dates: Sequence[tuple[int, dt.date, bool]], at: int | None = None) -> dt.date | None:
+    """`cited_date` over dates already found (`find_dates`), so a long text is searched once."""
     visited = [d for _, d, v in dates if v]
     if visited:
         return visited[0]

@@ -21,21 +21,31 @@ from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
 
-_DEF_SUPER = re.compile(rf"^[ \t]*({_SUP}{{1,6}})(?![{SUPERSCRIPT_DIGITS}])[ \t]*(?=\S)")
+_DEF_SUPER = re.compile(rf"^[ \t]*({_SUP}+)[ \t]*(?=\S)")
 _DEF_MD = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]{1,40})\]:[ \t]*")
-_DEF_BRACKET = re.compile(r"^[ \t]*\[(\d{1,4})\][ \t]+(?=\S)")
-_DEF_NUMBERED = re.compile(r"^[ \t]*(\d{1,4})\.[ \t]+(?=\S)")
+_DEF_BRACKET = re.compile(r"^[ \t]*\[(\d+)\][ \t]+(?=\S)")
+_DEF_NUMBERED = re.compile(r"^[ \t]*(\d+)\.[ \t]+(?=\S)")
 _NOTES_HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?:end\s*notes|foot\s*notes|notes|references|sources|works cited"
     r"|bibliography)[ \t]*:?[ \t]*$",
     re.IGNORECASE,
 )
 
-_MARK_SUPER = re.compile(rf"{_SUP}{{1,6}}")
-_MARK_CARET_LIST = re.compile(r"\^\{(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\}")
-_MARK_CARET = re.compile(r"(?<!\[)\^(\d{1,4})\b")
+_MARK_SUPER = re.compile(rf"{_SUP}+")
+_MARK_CARET_LIST = re.compile(r"\^\{(\d+(?:\s*[,–-]\s*\d+){0,30})\}")
+_MARK_CARET = re.compile(r"(?<!\[)\^(\d+)\b")
 _MARK_MD = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)")
-_MARK_BRACKET = re.compile(r"\[(\d{1,4}(?:\s*[,–-]\s*\d{1,4}){0,30})\]")
+_MARK_BRACKET = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+){0,30})\]")
+
+_PLAIN_DIGITS = 4
+"""A label of up to this many digits is a footnote number by its shape alone. A longer one (a
+zip code, a docket or page number, an id) is one only where the sequence vouches for it: a
+definition that follows the previous one within `_SEQUENCE_STEP`, a marker whose footnote exists.
+The length of a number is no limit on footnotes; it only decides how much evidence is needed."""
+_SEQUENCE_STEP = 20
+_MAX_DIGITS = 15
+"""A run of more digits is no number at all (a 32 MB document holds under 10^8 notes); the bound
+keeps int() and the split of a superscript run linear, however long a hostile run is."""
 
 _ORPHAN_TAIL = re.compile(r"^[^\s<>\"]{8,}$")
 _CITATION_SIZE = 600
@@ -76,9 +86,39 @@ class _Styles:
         self.notes_from = next(headings, len(lines) + 1)
         self.labels: dict[str, int] = {}
         self.named_base = 0
+        self.vouched = self._vouched(lines)
+
+    def _vouched(self, lines: Sequence[tuple[int, str]]) -> frozenset[tuple[int, str]]:
+        """The long numeric definition labels (line, label) that the sequence vouches for: the
+        definition before or after them is within `_SEQUENCE_STEP` (an excerpt may start at 12000)."""
+        found = [
+            (number, d.label, int(d.label))
+            for number, line in lines
+            if (d := self._shape(number, line)) is not None and _numeric(d.label)
+        ]
+        ok: set[tuple[int, str]] = set()
+        for k, (number, label, value) in enumerate(found):
+            before = found[k - 1][2] if k else None
+            after = found[k + 1][2] if k + 1 < len(found) else None
+            if (before is not None and 0 < value - before <= _SEQUENCE_STEP) or (
+                after is not None and 0 < after - value <= _SEQUENCE_STEP
+            ):
+                ok.add((number, label))
+        return frozenset(ok)
 
     def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""
+        d = self._shape(number, line)
+        if d is not None and _long(d.label) and (number, d.label) not in self.vouched:
+            return None
+        return d
+
+    def _shape(self, number: int, line: str) -> _Def | None:
+        """The label a line starts with by its shape alone (a long number still needs vouching)."""
+        d = self._label(number, line)
+        return None if d is None or (_numeric(d.label) and len(d.label) > _MAX_DIGITS) else d
+
+    def _label(self, number: int, line: str) -> _Def | None:
         if m := _DEF_SUPER.match(line):
             return _Def(m.group(1).translate(_SUP_TO_DIGIT), line[m.end() :])
         if m := _DEF_MD.match(line):
@@ -112,11 +152,21 @@ class _Styles:
         found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
         if self.bracket:
             found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
-        return [label for _, labels in sorted(found) for label in labels]
+        labels = [label for _, labels in sorted(found) for label in labels]
+        return [
+            label
+            for label in labels
+            if len(label.removeprefix("⁺")) <= _MAX_DIGITS or not label[-1].isdigit()
+        ]
 
 
 def _numeric(label: str) -> bool:
     return label.isascii() and label.isdigit()
+
+
+def _long(label: str) -> bool:
+    """A numeric label longer than a number's shape alone makes a footnote label."""
+    return _numeric(label) and len(label) > _PLAIN_DIGITS
 
 
 def _expand(spec: str) -> list[str]:
@@ -203,7 +253,12 @@ def parse(text: str) -> Notes:
             raw += [(lbl, number) for lbl in styles.markers(line)]
     drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
     defined = {d.number for d in drafts}
-    markers = [Marker(n, line) for lbl, line in raw for n in _resolve(lbl, defined, styles)]
+    markers = [
+        Marker(n, line)
+        for lbl, line in raw
+        for n in _resolve(lbl, defined, styles)
+        if n in defined or not _long(str(n))  # a long number is a marker only of a footnote that exists
+    ]
     named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
     return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers, named)), named)
 

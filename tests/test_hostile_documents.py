@@ -179,8 +179,7 @@ def test_nested_brackets_keep_short_labels_working() -> None:
 def test_two_million_superscript_markers() -> None:
     found = extract(Document("markers.txt", "Claim" + "¹" * 2_000_000 + ".\n"))
     assert found.footnotes == ()
-    assert [p.kind.value for p in found.problems][:1] == ["orphan-marker"]
-    assert len(found.problems) <= 3  # runs of six digits are one marker each: 111111, 11, …
+    assert len(found.problems) <= 3  # a run this long is no number, so no marker of a missing note
 
 
 def test_a_hundred_thousand_markdown_style_markers_with_their_note() -> None:
@@ -220,7 +219,9 @@ def test_nested_footnote_containers_and_markers() -> None:
         + "</section>" * n
     )
     found = extract(html.read(markup.encode(), "notes.html"))
-    assert "https://example.org/note" in [lk.url for f in found.footnotes for lk in f.links]
+    # 15,000 deep is past html.MAX_DEPTH: the tree is flattened there, so the first li#fn1 (the
+    # one the marker's id finds) no longer holds the text its 4,999 duplicates nested in it
+    assert [f.number for f in found.footnotes] == [1]
 
 
 @pytest.mark.parametrize(

@@ -288,9 +288,11 @@ def test_deeply_nested_html_does_not_crash() -> None:
     start = time.monotonic()
     found = extract(_read(markup))
     assert time.monotonic() - start < 30
-    assert [lk.url for lk in found.unnumbered_links] == ["https://example.org/deep"]
-    assert [(f.number, [lk.url for lk in f.links]) for f in found.footnotes] == [
-        (1, ["https://example.org/note"])
+    # past html.MAX_DEPTH the tree is flattened (as browsers do), so a marker that deep loses
+    # its <sup><a> shape: its note is read as a link, not as footnote 1
+    assert [lk.url for lk in found.unnumbered_links] == [
+        "https://example.org/deep",
+        "https://example.org/note",
     ]
 
 

@@ -18,6 +18,13 @@ links are skipped when there is none), becomes a `KnownLink`: the href is the tr
 visible text it covers. A visible URL is rendered in angle brackets so that what follows the
 link cannot run on into it. The tree is walked with an explicit stack, so nesting depth costs
 no recursion; inputs over `MAX_BYTES` are refused.
+
+Parsing is bounded as the document is read, not after: bs4's tree costs about 1 KB per element
+and `html.parser` applies none of HTML's implied end tags (every unclosed `<p>` or `<li>` nests
+the next one inside it). So, as browsers do (Blink stops nesting at 512), an element opened
+deeper than `MAX_DEPTH` becomes a sibling of the deepest open one: a page with thousands of
+unclosed tags is still read, its text in order. A page with more than `MAX_ELEMENTS` elements is
+refused with one line, which keeps the tree (and its memory) proportional to a real page.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from bisect import bisect_right, insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from bs4 import BeautifulSoup
@@ -119,9 +127,9 @@ _BACKLINK_CLASSES = frozenset(
     {"footnote-back", "footnote-backref", "data-footnote-backref", "reversefootnote", "mw-cite-backlink"}
 )
 _BACKLINK_TEXT = re.compile(r"^[\s↩︎↑^⤴⬆]*$")
-_MARKER_TEXT = re.compile(r"^\s*\[?\s*(?:\d{1,4}|[a-zA-Z]{1,3}|note\s+\d{1,4})\s*\]?\s*$")
-_LABEL = re.compile(r"(?:\[(\d{1,6})\]|(\d{1,6})[.):])\s+")
-_DIGITS = re.compile(r"\d{1,6}")
+_MARKER_TEXT = re.compile(r"^\s*\[?\s*(?:\d+|[a-zA-Z]{1,3}|note\s+\d+)\s*\]?\s*$")
+_LABEL = re.compile(r"(?:\[(\d+)\]|(\d+)[.):])\s+")
+_DIGITS = re.compile(r"\d+")
 _URL_TEXT = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.I)
 _SPACE = re.compile(r"\s+")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -130,11 +138,50 @@ _WEB = ("http://", "https://")
 _WHATWG_LATIN1 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "l1"})
 
 
+MAX_DEPTH = 512
+"""Elements open deeper than this are read flattened: no real page nests this deep."""
+MAX_ELEMENTS = 200_000
+"""More elements than this are refused: about 200 MB of tree; a long page of citations has a
+few tens of thousands."""
+
+
+class _TooManyElements(Exception):
+    """Raised from inside the parser to stop building a tree that is too big."""
+
+
+class _BoundedSoup(BeautifulSoup):
+    """A BeautifulSoup tree whose depth and size are bounded while it is built."""
+
+    def __init__(self, markup: str) -> None:
+        self._elements = 0
+        super().__init__(markup, "html.parser")
+
+    def handle_starttag(
+        self, name: str, namespace: str | None, nsprefix: str | None, attrs: Any, *args: Any, **kwargs: Any
+    ) -> Tag | None:
+        """Count the element; past MAX_DEPTH, close the deepest open element so this one is its sibling."""
+        self._elements += 1
+        if self._elements > MAX_ELEMENTS:
+            raise _TooManyElements
+        if len(self.tagStack) > MAX_DEPTH:
+            self.endData()
+            self.popTag()
+        return super().handle_starttag(name, namespace, nsprefix, attrs, *args, **kwargs)
+
+
+def _parse(text: str, name: str) -> BeautifulSoup:
+    """The page's tree, or a one-line refusal when it has more elements than a page has."""
+    try:
+        return _BoundedSoup(text)
+    except _TooManyElements:
+        raise InputError(f"{name}: HTML with more than {MAX_ELEMENTS:,} elements is not read") from None
+
+
 def read(data: bytes, name: str) -> Document:
     """An HTML page: a plain rendering of it, its footnotes from their markup, and its links."""
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: HTML larger than {MAX_BYTES // (1024 * 1024)} MB")
-    soup = BeautifulSoup(_decode(data, name), "html.parser")
+    soup = _parse(_decode(data, name), name)
     base = _base(soup)
     found = _Footnotes.find(soup)
 

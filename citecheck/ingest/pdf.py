@@ -508,7 +508,7 @@ def _reading_order(lines: Sequence[_Line], gutter: float | None) -> list[tuple[_
     return out
 
 
-_PLAIN_LABEL = re.compile(r"(\d{1,3})(?=[ \t]+\S)")
+_PLAIN_LABEL = re.compile(r"(\d+)(?=[ \t]+\S)")
 _SUPER_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 
 
