@@ -29,12 +29,15 @@ def _fails(check: LinkCheck | None) -> bool:
 
 
 def first_pass(links: Iterable[Link]) -> list[str]:
-    """What to check first: every link's URL, and the written form of every repaired one."""
+    """What to check first: every link's URL, the written form of every repaired one, and the
+    visible URL of every mismatched one (a reader of the printed page can only follow that)."""
     urls: list[str] = []
     for link in links:
         urls.append(link.url)
         if link.repair is not None:
             urls.append(meant(link.written))
+        if link.visible is not None:
+            urls.append(link.visible)
     return list(dict.fromkeys(urls))
 
 

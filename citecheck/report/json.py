@@ -1,8 +1,9 @@
 """The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
 
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
-`verdict`, `suspects`, `save` (a Save Page Now outcome), `match` (is the page the cited work) and
-`repair.edits`; per document `date`;
+`verdict`, `suspects`, `mismatch` (the visible URL, the target and the visible URL's status, when
+the link's visible URL is another URL than its target), `save` (a Save Page Now outcome), `match`
+(is the page the cited work) and `repair.edits`; per document `date`; in the summary `mismatched`;
 in the summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
 whose other links were not requested after repeated timeouts, with their count of timed-out URLs)
 and `time_limit_reached` (whether `--max-time` cut the run short).
@@ -54,6 +55,7 @@ def link_dict(link: Link, results: Results) -> dict[str, Any]:
         "accessed": _iso(link.accessed),
         "verdict": results.verdict(link).value,
         "suspects": list(link.suspects),
+        "mismatch": _mismatch(link, results),
         "save": _save(results.saves.get(link.url)),
         "match": match_dict(results.match(link)),
     }
@@ -74,6 +76,19 @@ def match_dict(m: Match | None) -> dict[str, Any] | None:
         "archive_verdict": m.archive_verdict.value if m.archive_verdict else None,
         "archive_title": m.archive_title,
         "archive_url": m.archive_url,
+    }
+
+
+def _mismatch(link: Link, results: Results) -> dict[str, Any] | None:
+    """`{"visible", "target", "visible_status", "visible_http_status"}`, or None for no mismatch."""
+    check = results.visible_check(link)
+    if link.visible is None or check is None:
+        return None
+    return {
+        "visible": link.visible,
+        "target": link.url,
+        "visible_status": check.status.value,
+        "visible_http_status": check.http_status,
     }
 
 
@@ -123,6 +138,7 @@ def report_dict(results: Results) -> dict[str, Any]:
             "links": len(links),
             "by_status": dict(sorted(by_status.items())),
             "wrapped": sum(1 for link in links if link.repair is not None),
+            "mismatched": sum(1 for link in links if link.visible is not None),
             "archived": sum(1 for link in links if results.archive(link) is not None),
             "failing": results.failing(),
             "archive_requests": dict(sorted(results.archive_requests.items())),
