@@ -42,7 +42,7 @@ def extract(doc: Document) -> Extraction:
         lines = [line for line, _ in draft.pieces]
         links = apply_known([link(u, flow) for u in found], lines, doc.known_links, text)
         accessed = links[0].accessed if links else cited_date(text)
-        result.append(Footnote(draft.number, draft.line, text, accessed, links))
+        result.append(Footnote(draft.number, draft.line, text, accessed, links, draft.label))
     body_text = body_flow.text_without_url_breaks(body_found)
     unnumbered = apply_known(
         [link(u, body_flow) for u in body_found], [n for n, _ in notes.body], doc.known_links, body_text

@@ -84,6 +84,8 @@ class Footnote:
     text: str
     accessed: dt.date | None
     links: tuple[Link, ...]
+    label: str | None = None
+    """The label as written when it is not simply the number shown (Markdown's `[^note-3]`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,8 @@ class NoteDraft:
     number: int
     line: int
     pieces: tuple[tuple[int, str], ...]
+    label: str | None = None
+    """The label as written, when the format has labels apart from the number it shows."""
 
 
 @dataclass(frozen=True, slots=True)

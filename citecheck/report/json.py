@@ -3,7 +3,8 @@
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
 `verdict`, `suspects`, `mismatch` (the visible URL, the target and the visible URL's status, when
 the link's visible URL is another URL than its target), `save` (a Save Page Now outcome), `match`
-(is the page the cited work) and `repair.edits`; per document `date`; in the summary `mismatched`;
+(is the page the cited work) and `repair.edits`; per footnote `label` (the label as written, or
+the number when the note has no label of its own); per document `date`; in the summary `mismatched`;
 in the summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
 whose other links were not requested after repeated timeouts, with their count of timed-out URLs)
 and `time_limit_reached` (whether `--max-time` cut the run short).
@@ -101,6 +102,7 @@ def _save(save: SaveResult | None) -> dict[str, Any] | None:
 def _footnote(fn: Footnote, results: Results) -> dict[str, Any]:
     return {
         "number": fn.number,
+        "label": fn.label if fn.label is not None else str(fn.number),
         "line": fn.line,
         "text": fn.text,
         "accessed": _iso(fn.accessed),
