@@ -58,9 +58,16 @@ def apply_known(
         out.append(_truth(link, match.target))
     date = cited_date(flow_text)
     out += [
-        Link(k.target, k.target, k.line, None, date) for k in unused if k.target not in {lk.url for lk in out}
+        Link(k.target, k.target, k.line, None, date, anchor=_anchor(k.text))
+        for k in unused
+        if k.target not in {lk.url for lk in out}
     ]
     return tuple(sorted(out, key=lambda lk: lk.line))
+
+
+def _anchor(text: str) -> str | None:
+    """A stated link's visible text on one line, or None when it shows nothing."""
+    return " ".join(text.split()) or None
 
 
 def _squash(url: str) -> str:

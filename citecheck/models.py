@@ -70,6 +70,9 @@ class Link:
     repair: Repair | None = None
     accessed: dt.date | None = None
     suspects: tuple[str, ...] = ()
+    anchor: str | None = None
+    """The visible text of a stated link that is not a URL (`available here`, a title): where the
+    link stands in its note, and so which words are its citation."""
     visible: str | None = None
     """The URL the reader sees when the document links it to a different URL (`url`), not by
     wrapping: a defect of its own (`mismatch`), since on paper only the visible URL survives."""
