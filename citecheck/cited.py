@@ -5,6 +5,10 @@ styles (`Author, “Title,” Outlet`), social posts (`Name (@handle), X (date)`
 title is what matching needs, so it is taken from the strongest signal present: a quoted title,
 then an italic one (`*Title*`), then the segment between the authors and the outlet. Posts, case
 reporters and bare URLs name no title: matching says `unknown` for them rather than guess.
+
+A link over words that are not a URL (`available here`, a title in a Word hyperlink) has no URL in
+the note's text: its citation is the note's words around those words (its anchor), the anchor
+taken as the title when it looks like one and left out when it is only link words.
 """
 
 from __future__ import annotations
@@ -79,8 +83,58 @@ class CitedWork:
     (*Id.*: the previous citation)."""
 
 
-def citation_segment(footnote_text: str, written: str) -> str:
-    """The words of the citation a URL belongs to: after the previous URL or `;`, up to this URL."""
+_LINK_WORDS = frozenset(
+    {
+        *("here", "available", "at", "online", "link", "this", "click", "see", "read", "more"),
+        *("website", "site", "page", "source", "full", "text", "pdf", "view", "download"),
+        *("it", "on", "the", "via", "from", "in"),
+    }
+)
+
+
+def title_like(anchor: str) -> bool:
+    """Whether a link's words name a work (`Annual Report on Prisons`) rather than point at it
+    (`available here`): it starts capitalised and holds two words that are not link words."""
+    words = [w.strip(".,;:“”\"'*_()") for w in anchor.split()]
+    named = [w for w in words if w and w.lower() not in _LINK_WORDS]
+    return anchor[:1].isupper() and len(named) >= 2
+
+
+def only_signal(words: str) -> bool:
+    """Whether a citation's words are at most a signal (`See`): nothing that could name a work."""
+    rest = re.sub(r"^\W*(?:see\s+also|see|cf)\b\.?", "", words.strip(), flags=re.IGNORECASE)
+    return not re.search(r"[^\W\d_]{2}", rest)
+
+
+def _find_anchor(text: str, anchor: str) -> re.Match[str] | None:
+    """The anchor in the note's text, whitespace runs matching any whitespace."""
+    return re.search(r"\s+".join(map(re.escape, anchor.split())), text)
+
+
+def _anchor_bounds(footnote_text: str, anchor: str) -> tuple[int, int, re.Match[str]] | None:
+    """The citation an anchor stands in: from the previous `;` or URL to the next `;` or URL."""
+    m = _find_anchor(footnote_text, anchor)
+    if m is None:
+        return None
+    before = footnote_text[: m.start()]
+    previous_url = max((u.end() for u in _URL.finditer(before)), default=0)
+    start = max(before.rfind(";") + 1, previous_url)
+    ends = [footnote_text.find(";", m.end()), *(u.start() for u in _URL.finditer(footnote_text, m.end()))]
+    end = min((e for e in ends if e >= 0), default=len(footnote_text))
+    return start, end, m
+
+
+def citation_segment(footnote_text: str, written: str, anchor: str | None = None) -> str:
+    """The words of the citation a URL belongs to: after the previous URL or `;`, up to this URL;
+    for a link over words (`anchor`), the citation around them, mere link words left out."""
+    if anchor is not None:
+        bounds = _anchor_bounds(footnote_text, anchor)
+        if bounds is None:
+            return ""
+        start, end, m = bounds
+        if title_like(anchor):
+            return footnote_text[start:end].strip()
+        return (footnote_text[start : m.start()].rstrip(" ,;:") + footnote_text[m.end() : end]).strip()
     at = footnote_text.find(written)
     if at < 0:
         return ""
@@ -90,8 +144,19 @@ def citation_segment(footnote_text: str, written: str) -> str:
     return before[start:].strip().rstrip("<").strip()
 
 
-def cited_work(footnote_text: str, written: str) -> CitedWork:
+def cited_work(footnote_text: str, written: str, anchor: str | None = None) -> CitedWork:
     """The work the citation of one URL names (see the module docstring for how)."""
+    if anchor is not None and (bounds := _anchor_bounds(footnote_text, anchor)) is not None:
+        start, end, m = bounds
+        date = cited_date(footnote_text[start:end]) or cited_date(footnote_text, m.start())
+        if not title_like(anchor):
+            words = citation_segment(footnote_text, written, anchor)
+            return (
+                CitedWork(None, date=date, kind="bare") if only_signal(words) else parse_citation(words, date)
+            )
+        head, tail = footnote_text[start : m.start()], footnote_text[m.end() : end]
+        title = _clean_title(anchor)
+        return CitedWork(title or None, _authors(_SIGNAL.sub("", head)), _outlet_after(tail), date)
     segment = citation_segment(footnote_text, written)
     at = footnote_text.find(written)
     date = cited_date(footnote_text, at if at >= 0 else None)

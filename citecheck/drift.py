@@ -41,7 +41,7 @@ def match_links(extractions: Sequence[Extraction], checks: Mapping[str, LinkChec
                 check = checks.get(link.url)
                 if check is None:
                     continue
-                cited = cited_work(fn.text, link.written)
+                cited = cited_work(fn.text, link.written, link.anchor)
                 if check.status in JUDGED:
                     found[link] = judge(cited, check.page)
                 elif check.status in NOT_JUDGED:

@@ -44,7 +44,7 @@ def extract(doc: Document) -> Extraction:
         dates = _Dates(flow.text)
         links = apply_known([link(u, flow, dates) for u in found], lines, doc.known_links, text)
         accessed = links[0].accessed if links else cited_date(text)
-        result.append(Footnote(draft.number, draft.line, text, accessed, links))
+        result.append(Footnote(draft.number, draft.line, text, accessed, links, draft.label))
     body_text = body_flow.text_without_url_breaks(body_found)
     body_dates = _Dates(body_flow.text)
     unnumbered = apply_known(

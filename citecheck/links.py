@@ -2,7 +2,9 @@
 hyperlink) applied to the links found in the text. Pure.
 
 The stated target is the truth for the text it covers: a visible URL that wrapping damaged is
-repaired to the target with `confirmed_by: "document"`; a target whose visible text is not a URL
+repaired to the target with `confirmed_by: "document"`; a visible URL that is another URL (not
+the target with break-point hyphens or spaces, nor the target cut short) is a mismatch: the link
+keeps the target as its URL and the visible URL beside it. A target whose visible text is not a URL
 ("awesome blog", "here") is a link of its own. A target that only repeats its visible text (an
 autolink, a Word field made from the typed URL) is no evidence either way: the text's own repair
 proposal, if any, stands and the live check decides.
@@ -56,15 +58,37 @@ def apply_known(
         out.append(_truth(link, match.target))
     date = cited_date(flow_text)
     out += [
-        Link(k.target, k.target, k.line, None, date) for k in unused if k.target not in {lk.url for lk in out}
+        Link(k.target, k.target, k.line, None, date, anchor=_anchor(k.text))
+        for k in unused
+        if k.target not in {lk.url for lk in out}
     ]
     return tuple(sorted(out, key=lambda lk: lk.line))
+
+
+def _anchor(text: str) -> str | None:
+    """A stated link's visible text on one line, or None when it shows nothing."""
+    return " ".join(text.split()) or None
+
+
+def _squash(url: str) -> str:
+    """A URL as wrapping cannot change it: no scheme, `www.`, break-point hyphens, spaces or case."""
+    flat = re.sub(r"^[a-z]+://(www\.)?", "", _flat(url).lower())
+    return re.sub(r"[-\u00ad]", "", flat).rstrip("/")
+
+
+def wrapped_form(visible: str, target: str) -> bool:
+    """Whether a visible URL is its target as line-wrapping leaves it: the same characters but for
+    the hyphens and spaces of line breaks, or the target cut short at a line's end."""
+    shown, real = _squash(visible), _squash(target)
+    return bool(shown) and real.startswith(shown)
 
 
 def _truth(link: Link, target: str) -> Link:
     """A found link as its stated target says it is."""
     if target in (link.written, meant(link.written)):
         return Link(link.written, meant(link.written), link.line, None, link.accessed)
+    if not wrapped_form(link.written, target):
+        return Link(link.written, target, link.line, None, link.accessed, visible=meant(link.written))
     edits = (f"the document's link points to {target}",)
     repair = Repair("line-wrap", (target,), edits, Confirmation.DOCUMENT)
     return Link(link.written, target, link.line, repair, link.accessed)

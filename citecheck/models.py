@@ -84,8 +84,17 @@ class Link:
     """The date its archived copy is chosen by: `accessed`, else its document's date (set by the
     run that looks it up; None: today's latest capture)."""
 
+    anchor: str | None = None
+    """The visible text of a stated link that is not a URL (`available here`, a title): where the
+    link stands in its note, and so which words are its citation."""
+    visible: str | None = None
+    """The URL the reader sees when the document links it to a different URL (`url`), not by
+    wrapping: a defect of its own (`mismatch`), since on paper only the visible URL survives."""
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", strip_credentials(self.url))
+        if self.visible is not None:
+            object.__setattr__(self, "visible", strip_credentials(self.visible))
         if any("@" in s for s in self.suspects):
             object.__setattr__(self, "suspects", tuple(strip_credentials(s) for s in self.suspects))
 
@@ -104,6 +113,8 @@ class Footnote:
     text: str
     accessed: dt.date | None
     links: tuple[Link, ...]
+    label: str | None = None
+    """The label as written when it is not simply the number shown (Markdown's `[^note-3]`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,8 @@ class NoteDraft:
     number: int
     line: int
     pieces: tuple[tuple[int, str], ...]
+    label: str | None = None
+    """The label as written, when the format has labels apart from the number it shows."""
 
 
 @dataclass(frozen=True, slots=True)

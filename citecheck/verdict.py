@@ -3,6 +3,9 @@
 Statuses are the contract's; `wrapped` is one more condition a link can fail on: its written form
 differs from the URL the author meant, so the document itself still needs fixing. `drift` is
 another: the page answers but shows something other than the cited work (a warning by default).
+`mismatch` is a third: the link's visible URL is another URL than its target. It warns by default,
+because the contract's default `--fail-on` list is fixed and a reader online still reaches the
+target; name it in `--fail-on` to fail on it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from citecheck.models import Link, LinkCheck, Match, MatchVerdict, Status
 
 WRAPPED = "wrapped"
 DRIFT = "drift"
-CONDITIONS = frozenset({s.value for s in Status} | {WRAPPED, DRIFT})
+MISMATCH = "mismatch"
+CONDITIONS = frozenset({s.value for s in Status} | {WRAPPED, DRIFT, MISMATCH})
 DEFAULT_FAIL_ON = frozenset({"dead", "broken", "soft-404", WRAPPED})
-DEFAULT_WARN_ON = frozenset({"blocked", "timeout", "redirected", DRIFT})
+DEFAULT_WARN_ON = frozenset({"blocked", "timeout", "redirected", DRIFT, MISMATCH})
 
 
 class Verdict(StrEnum):
@@ -56,6 +60,8 @@ class Policy:
             conditions.add(DRIFT)
         if link.repair is not None:
             conditions.add(WRAPPED)
+        if link.visible is not None:
+            conditions.add(MISMATCH)
         if conditions & self.fail_on:
             return Verdict.FAIL
         if conditions & (self.warn_on | ({WRAPPED} if link.repair is not None else set())):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
-from citecheck.models import Confirmation, Extraction, Footnote, Link, LinkCheck, Repair, Status
+from citecheck.models import Confirmation, Extraction, Link, LinkCheck, Repair, Status
 from citecheck.urls import meant
 
 MAX_LIVE_CANDIDATES = 4
@@ -29,12 +29,15 @@ def _fails(check: LinkCheck | None) -> bool:
 
 
 def first_pass(links: Iterable[Link]) -> list[str]:
-    """What to check first: every link's URL, and the written form of every repaired one."""
+    """What to check first: every link's URL, the written form of every repaired one, and the
+    visible URL of every mismatched one (a reader of the printed page can only follow that)."""
     urls: list[str] = []
     for link in links:
         urls.append(link.url)
         if link.repair is not None:
             urls.append(meant(link.written))
+        if link.visible is not None:
+            urls.append(link.visible)
     return list(dict.fromkeys(urls))
 
 
@@ -74,7 +77,7 @@ def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
 def apply(extraction: Extraction, checks: Mapping[str, LinkCheck]) -> Extraction:
     """An extraction with every link resolved by the checks."""
     footnotes = tuple(
-        Footnote(fn.number, fn.line, fn.text, fn.accessed, tuple(resolve(lk, checks) for lk in fn.links))
+        dataclasses.replace(fn, links=tuple(resolve(lk, checks) for lk in fn.links))
         for fn in extraction.footnotes
     )
     unnumbered = tuple(resolve(lk, checks) for lk in extraction.unnumbered_links)
@@ -121,7 +124,7 @@ def replace_links(extraction: Extraction, new: Mapping[int, Link]) -> Extraction
         return new.get(next(position), link)
 
     footnotes = tuple(
-        Footnote(fn.number, fn.line, fn.text, fn.accessed, tuple(pick(lk) for lk in fn.links))
+        dataclasses.replace(fn, links=tuple(pick(lk) for lk in fn.links))
         for fn in extraction.footnotes
     )
     unnumbered = tuple(pick(lk) for lk in extraction.unnumbered_links)

@@ -104,13 +104,22 @@ def features(features_doc: Document) -> Extraction:
 
 
 def test_numbering_numeric_named_and_inline(features: Extraction, features_doc: Document) -> None:
-    """`[^1]` and `[^2]` are 1 and 2; `[^funds]` and the two inline notes follow, in order of reference."""
+    """Every note, numeric label, named label or inline, is numbered in order of first reference, as
+    pandoc renders this file: `[^1]` 1, `[^funds]` 2, the inline note 3, `[^2]` 4, the second inline 5."""
     assert sorted(f.number for f in features.footnotes) == [1, 2, 3, 4, 5]
-    assert _footnote(features, 3).text.startswith("Senator Jeanne Shaheen")
-    assert _footnote(features, 4).text.startswith("Associated Press")
+    assert _footnote(features, 2).text.startswith("Senator Jeanne Shaheen")
+    assert _footnote(features, 3).text.startswith("Associated Press")
+    assert _footnote(features, 4).text.startswith("See Juanita Goebertus")
     assert _footnote(features, 5).text.startswith("See Human Rights Watch")
+    assert [f.label for f in sorted(features.footnotes, key=lambda f: f.number)] == [
+        "1",
+        "funds",
+        None,
+        "2",
+        None,
+    ]
     assert features_doc.notes is not None
-    assert [m.number for m in features_doc.notes.markers] == [1, 3, 4, 2, 5]
+    assert [m.number for m in features_doc.notes.markers] == [1, 2, 3, 4, 5]
 
 
 def test_multi_paragraph_footnote(features: Extraction) -> None:
@@ -132,14 +141,14 @@ def test_multi_paragraph_footnote(features: Extraction) -> None:
 
 
 def test_lazy_continuation_joins_the_footnote(features: Extraction) -> None:
-    fn = _footnote(features, 3)
+    fn = _footnote(features, 2)
     assert [lk.url for lk in fn.links] == [
         "https://www.foreign.senate.gov/imo/media/doc/shaheen_case_act_letter_to_rubio.pdf"
     ]
 
 
 def test_inline_notes_span_lines_and_hold_links(features: Extraction) -> None:
-    note4, note5 = _footnote(features, 4), _footnote(features, 5)
+    note4, note5 = _footnote(features, 3), _footnote(features, 5)
     assert note4.line == _line_of(FEATURES_MD, "transfers were reported at once")
     assert [lk.url for lk in note4.links] == [
         "https://apnews.com/article/trump-deportations-salvador-tren-aragua-64e72142a171ea57c869c3b35eeecce7"
@@ -158,7 +167,7 @@ def test_reference_links(features: Extraction) -> None:
         "https://en.wikipedia.org/wiki/Terrorism_Confinement_Center",
         "https://www.npr.org/2025/03/17/g-s1-54206/el-salvador-mega-prison-cecot",
     ]
-    assert [lk.url for lk in _footnote(features, 2).links] == [
+    assert [lk.url for lk in _footnote(features, 4).links] == [
         "https://www.hrw.org/news/2025/03/20/human-rights-watch-declaration-prison-conditions-el-salvador-jgg-v-"
         "trump-case"
     ]

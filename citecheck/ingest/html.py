@@ -10,7 +10,9 @@ Footnotes are found by their markup, not guessed from the text:
 - generic: `<sup><a href="#x">n</a></sup>` pointing at the element with id `x`.
 
 A footnote's number is its place in its list (the number the page shows); a list whose markers
-show letters (`[a]`) is numbered after the numbered ones. `Document.text` is a plain rendering:
+show letters (`[a]`) is numbered after the numbered ones, and each of its notes keeps its letter
+as its label. A note referenced only from another note (`see note 2` linking `#fn2`) is referenced
+there: its marker stands on the citing note's line. `Document.text` is a plain rendering:
 the body, one block per line (script, style, navigation and hidden elements left out), a blank
 line, then one footnote per line as `[^n]: text`. Markers, footnotes and links all refer to its
 lines. Every `href` to an http(s) URL, resolved against `<base href>` when relative (relative
@@ -189,17 +191,26 @@ def read(data: bytes, name: str) -> Document:
     body.walk(soup)
     lines = body.finish()
     notes: list[tuple[int, str, list[_Link]]] = []
-    for number, item in sorted(found.items_by_number(), key=lambda pair: pair[0]):
+    letters: list[str | None] = []
+    cited_in_notes: list[tuple[int, int]] = []  # (number, index of the note that cites it)
+    for number, item, letter in sorted(found.items_by_number(), key=lambda entry: entry[0]):
         renderer = _Renderer(base, found, in_note=True)
         renderer.walk(item)
         text = _without_label(" ".join(renderer.finish()), number)
+        cited_in_notes += [(cited, len(notes)) for cited, _ in renderer.markers]
         notes.append((number, text, renderer.links))
+        letters.append(letter)
 
     first_note = len(lines) + 2 if notes else len(lines) + 1
     text_lines = [*lines, *([""] if notes else []), *(f"[^{n}]: {t}" for n, t, _ in notes)]
-    drafts = tuple(NoteDraft(n, first_note + k, ((first_note + k, t),)) for k, (n, t, _) in enumerate(notes))
+    drafts = tuple(
+        NoteDraft(n, first_note + k, ((first_note + k, t),), letters[k]) for k, (n, t, _) in enumerate(notes)
+    )
     last = max(len(lines), 1)
     markers = tuple(Marker(number, min(line, last)) for number, line in body.markers)
+    in_body = {number for number, _ in body.markers}
+    only_in_notes = {number for number, _ in cited_in_notes} - in_body
+    markers += tuple(Marker(n, first_note + k) for n, k in cited_in_notes if n in only_in_notes)
     known = [KnownLink(lk.target, lk.text, min(lk.line, last)) for lk in body.links]
     for k, (_, _, note_links) in enumerate(notes):
         known += [KnownLink(lk.target, lk.text, first_note + k) for lk in note_links]
@@ -208,9 +219,20 @@ def read(data: bytes, name: str) -> Document:
         text="\n".join(text_lines) + "\n",
         known_links=tuple(known),
         notes=Notes(
-            drafts, markers, tuple((k, line) for k, line in enumerate(lines, 1)), named=frozenset(found.named)
+            drafts,
+            markers,
+            tuple((k, line) for k, line in enumerate(lines, 1)),
+            named=frozenset(found.named | only_in_notes),  # cited from a note: no body order to keep
         ),
     )
+
+
+_LETTER = re.compile(r"^\s*\[?\s*([a-zA-Z]{1,3})\s*\]?\s*$")
+
+
+def _letter(labels: list[str]) -> str | None:
+    """The letter a note's markers show (`[a]` → `a`), or None when they show none."""
+    return next((m.group(1) for label in labels if (m := _LETTER.match(label))), None)
 
 
 def _without_label(text: str, number: int) -> str:
@@ -344,6 +366,8 @@ class _Item:
     """The visible texts of the markers that point at it."""
     first_ref: int = 1 << 30
     number: int = 0
+    letter: str | None = None
+    """The letter its markers show (`[a]` → `a`) when its list is lettered: the note's label."""
 
 
 @dataclass(slots=True)
@@ -504,6 +528,8 @@ class _Footnotes:
             labels = [label for item in group for label in item.labels]
             lettered = bool(labels) and not any(_DIGITS.search(label) for label in labels)
             if lettered or any(item.position is None for item in group):
+                for item in group if lettered else ():
+                    item.letter = _letter(item.labels)
                 later += group
                 continue
             positions = [item.position for item in group if item.position is not None]
@@ -518,6 +544,7 @@ class _Footnotes:
                 item.number = int(digits)
                 used.add(item.number)
             else:
+                item.letter = _letter(item.labels)
                 later.append(item)
         top = max(used, default=0)
         for item in later:
@@ -525,8 +552,9 @@ class _Footnotes:
             item.number = top
             self.named.add(top)
 
-    def items_by_number(self) -> list[tuple[int, Tag]]:
-        return [(item.number, item.tag) for item in self._unique()]
+    def items_by_number(self) -> list[tuple[int, Tag, str | None]]:
+        """Every note: its number, its element and its letter (None: the page shows its number)."""
+        return [(item.number, item.tag, item.letter) for item in self._unique()]
 
 
 # ------------------------------------------------------------------------------------- rendering
@@ -605,9 +633,11 @@ class _Renderer:
         href = _attr(tag, "href")
         if href.strip().startswith("#"):
             target_id = unquote(href.strip()[1:])
-            if self.in_note:
-                return not self.is_backlink(tag)
             item = self.notes.items.get(target_id)
+            if self.in_note:
+                if item is not None and not self.is_backlink(tag):
+                    self.markers.append((item.number, self.line))  # a note citing another: words kept
+                return not self.is_backlink(tag)
             if item is not None:
                 self.markers.append((item.number, self.line))
                 return False

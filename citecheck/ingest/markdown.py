@@ -9,9 +9,12 @@ in angle brackets, so it stands apart from what follows), and every `[text](url)
 `[text][ref]` and raw `<a href>` becomes a `KnownLink`, so a link target is the truth for a
 damaged visible URL. Fenced and indented code blocks and HTML comments are not read.
 
-Numbering follows the plain-text reader (`footnotes.py`) and Pandoc: a numeric label is its
-number; named labels and inline notes are numbered on after the highest numeric label, in the
-order they are first referenced (with only named labels, that is Pandoc's numbering).
+Numbering is what the rendered document shows, by GitHub's rules (cmark-gfm; pandoc,
+markdown-it-footnote and Python-Markdown agree for referenced notes): notes are numbered 1, 2, 3…
+in order of first reference, whatever their labels (`[^3]` alone is 1), walking the document in
+order, so a reference inside a note's definition counts where the definition stands. The label
+as written is kept (`NoteDraft.label`). See `_Numbering` for references without a definition and
+definitions without a reference.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _REFDEF = re.compile(
     r"^ {0,3}\[(?!\^)((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(?:<([^<>\n]*)>|(\S+))"
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*$"
 )
+_QUOTE = re.compile(r"^(?: {0,3}>[ \t]?)+")
+_CONTAINER = re.compile(r"^(?: {0,3}>[ \t]?)+| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _COMMENT_START, _COMMENT_END = "<!--", "-->"
@@ -77,16 +82,18 @@ def read(data: bytes, name: str) -> Document:
             rendered = _Inline(para, refs).run()
             pieces += rendered.lines
             known += rendered.links
+            refs_in_order += rendered.refs  # a note referenced only from another note is referenced
         kept = tuple(p for p in pieces if p[1].strip()) or ((note.line, ""),)
         note_pieces.append((note.label, note.line, kept))
 
+    refs_in_order.sort(key=lambda r: r.line)  # document order, as a renderer walks the tree
     numbers = _Numbering([label for label, _, _ in note_pieces], refs_in_order)
     markers = tuple(Marker(numbers.of(ref), ref.line) for ref in refs_in_order)
-    numbered = [NoteDraft(numbers.label(lbl), line, p) for lbl, line, p in note_pieces if _numeric(lbl)]
-    named = [NoteDraft(numbers.label(lbl), line, p) for lbl, line, p in note_pieces if not _numeric(lbl)]
-    named += [NoteDraft(numbers.of(r), r.line, r.inline) for r in refs_in_order if r.inline is not None]
-    drafts = (*numbered, *sorted(named, key=lambda d: d.number))
-    notes = Notes(drafts, markers, tuple(body), named=frozenset(d.number for d in named))
+    drafts = [NoteDraft(numbers.label(lbl), line, p, lbl) for lbl, line, p in note_pieces]
+    drafts += [NoteDraft(numbers.of(r), r.line, r.inline) for r in refs_in_order if r.inline is not None]
+    drafts.sort(key=lambda d: d.number)
+    everything = frozenset(numbers.all())  # the renderer numbers every note: no gaps, no disorder
+    notes = Notes(tuple(drafts), markers, tuple(body), named=everything)
     links = tuple(sorted(known, key=lambda k: k.line))
     return Document(path=name, text=text, known_links=links, notes=notes)
 
@@ -117,31 +124,43 @@ class _Ref:
 
 
 class _Numbering:
-    """Footnote numbers: numeric labels are their number; named labels and inline notes follow the
-    highest numeric label, in order of first reference (then unreferenced definitions)."""
+    """Footnote numbers as GitHub (cmark-gfm) renders them: 1, 2, 3… in order of first reference,
+    whatever the labels say. A reference with no definition renders literally and shifts no other
+    note: it, like a definition never referenced (which GitHub drops), is numbered after the
+    rendered notes, definitions first, so citecheck can still name it in a problem."""
 
     def __init__(self, defined: Sequence[str], refs: Sequence[_Ref]) -> None:
-        labels = [*defined, *(r.label for r in refs if r.label is not None)]
-        top = max((int(lbl) for lbl in labels if _numeric(lbl)), default=0)
-        self._named: dict[str, int] = {}
+        keys = {_label_key(lbl) for lbl in defined}
+        self._labels: dict[str, int] = {}
         self._inline: dict[int, int] = {}
+        self._top = 0
         for ref in refs:
             if ref.label is None:
-                top += 1
-                self._inline[id(ref)] = top
-            elif not _numeric(ref.label) and _label_key(ref.label) not in self._named:
-                top += 1
-                self._named[_label_key(ref.label)] = top
+                self._inline[id(ref)] = self._next()
+            elif _label_key(ref.label) in keys:
+                self._number(ref.label)
         for lbl in defined:
-            if not _numeric(lbl) and _label_key(lbl) not in self._named:
-                top += 1
-                self._named[_label_key(lbl)] = top
+            self._number(lbl)
+        for ref in refs:
+            if ref.label is not None:
+                self._number(ref.label)
+
+    def _next(self) -> int:
+        self._top += 1
+        return self._top
+
+    def _number(self, label: str) -> None:
+        if _label_key(label) not in self._labels:
+            self._labels[_label_key(label)] = self._next()
 
     def label(self, label: str) -> int:
-        return int(label) if _numeric(label) else self._named[_label_key(label)]
+        return self._labels[_label_key(label)]
 
     def of(self, ref: _Ref) -> int:
         return self._inline[id(ref)] if ref.label is None else self.label(ref.label)
+
+    def all(self) -> range:
+        return range(1, self._top + 1)
 
 
 # ----------------------------------------------------------------------------------------- blocks
@@ -160,6 +179,21 @@ class _NoteDef:
     label: str
     line: int
     paras: list[_Para]
+    quoted: bool = False
+    """Defined inside a block quote: its continuation lines carry the quote's `>` markers."""
+
+
+def _definition(line: str) -> tuple[re.Match[str], str, bool] | None:
+    """A footnote definition starting this line, also inside a block quote or a list item (as
+    GitHub and pandoc read them): its match, the line without the container, whether quoted."""
+    if m := _FOOTDEF.match(line):
+        return m, line, False
+    container = _CONTAINER.match(line)
+    if container is None:
+        return None
+    rest = line[container.end() :]
+    found = _FOOTDEF.match(rest)
+    return (found, rest, container.group(0).lstrip().startswith(">")) if found else None
 
 
 @dataclass(slots=True)
@@ -260,9 +294,15 @@ def _scan(lines: Sequence[str]) -> _Blocks:
             end_para()
             prev_blank = True
             continue
+        if note is not None and note.quoted and (q := _QUOTE.match(line)):
+            line = line[q.end() :]
+            if not line.strip():
+                end_para()
+                prev_blank = True
+                continue
         indent = _indent(line)
         if note is not None:
-            if not prev_blank and not _FOOTDEF.match(line) and not _FENCE.match(line):
+            if not prev_blank and not _definition(line) and not _FENCE.match(line):
                 if para is None:
                     para = _Para(number)
                 para.lines.append(line.strip())
@@ -287,11 +327,12 @@ def _scan(lines: Sequence[str]) -> _Blocks:
             end_para()
             indented_code = True
             continue
-        if m := _FOOTDEF.match(line):
+        if found := _definition(line):
             end_para()
-            note = _NoteDef(m.group(1), number, [])
+            m, rest, quoted = found
+            note = _NoteDef(m.group(1), number, [], quoted)
             out.notes.append(note)
-            para = _Para(number, [line[m.end() :].strip()])
+            para = _Para(number, [rest[m.end() :].strip()])
             prev_blank = False
             continue
         if (m := _REFDEF.match(line)) and (prev_blank or para is None or not para.lines):

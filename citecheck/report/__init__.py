@@ -40,6 +40,13 @@ class Results:
         found = self.checks.get(link.url)
         return found if found is not None else LinkCheck(Status.UNCHECKED, detail=self.unchecked_detail)
 
+    def visible_check(self, link: Link) -> LinkCheck | None:
+        """What checking found for a mismatched link's visible URL (None: the link is no mismatch)."""
+        if link.visible is None:
+            return None
+        found = self.checks.get(link.visible)
+        return found if found is not None else LinkCheck(Status.UNCHECKED, detail=self.unchecked_detail)
+
     def archive(self, link: Link) -> Snapshot | None:
         """The capture chosen for a link (by its URL and the date its lookup used)."""
         return self.archives.get(link.archive_key)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from citecheck.cited import citation_segment
+from citecheck.cited import citation_segment, only_signal
 from citecheck.models import Link, MatchVerdict, Snapshot, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import clean, json_text
@@ -38,13 +38,16 @@ class Row:
     note: str = ""
 
 
-def citation_text(footnote_text: str, written: str) -> str:
-    """The words of the citation a URL belongs to (those before it, after the previous one)."""
-    text = citation_segment(footnote_text, written).lstrip(">")
+def citation_text(footnote_text: str, written: str, anchor: str | None = None) -> str:
+    """The words of the citation a URL belongs to (those before it, after the previous one; for a
+    link over words, those around them)."""
+    text = citation_segment(footnote_text, written, anchor).lstrip(">")
     text = re.sub(r"https?://\S+", "", text)
     text = re.sub(r"(?<!\w)[*_]{1,2}([^*_]+?)[*_]{1,2}(?!\w)", r"\1", text)  # *emphasis* of plain text
     text = re.sub(r"^\s*(?:see also|see, e\.g\.,|see|cf\.)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = text.strip(" ,;:<(").strip()
+    if anchor is not None and only_signal(text):
+        return ""  # only a signal was left once the link's own words (`here`) were taken out
     return text if len(text) <= _SHORT else text[: _SHORT - 1].rstrip() + "…"
 
 
@@ -56,7 +59,7 @@ def rows(results: Results) -> Iterator[Row]:
             for link in fn.links:
                 if link.url not in seen:
                     seen.add(link.url)
-                    yield _row(results, fn.number, citation_text(fn.text, link.written), link)
+                    yield _row(results, fn.number, citation_text(fn.text, link.written, link.anchor), link)
         for link in e.unnumbered_links:
             yield _row(results, None, "", link)
 

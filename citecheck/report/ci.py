@@ -25,6 +25,7 @@ class Finding:
     check: LinkCheck
     verdict: Verdict
     match: Match | None = None
+    visible_check: LinkCheck | None = None
 
     @property
     def drifted(self) -> bool:
@@ -37,10 +38,13 @@ class Finding:
 
     @property
     def rule(self) -> str:
-        """A stable rule id: the status, `wrapped` for a live link whose written form is damaged, or
-        `drift` for a working page that shows something other than the cited work."""
+        """A stable rule id: the status, `wrapped` for a live link whose written form is damaged,
+        `mismatch` for a live link whose visible URL is another URL, or `drift` for a working page
+        that shows something other than the cited work."""
         if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.repair is not None:
             return "wrapped"
+        if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.visible is not None:
+            return "mismatch"
         if self.drifted and self.check.status in (Status.OK, Status.REDIRECTED):
             return "drift"
         return self.check.status.value
@@ -58,9 +62,20 @@ class Finding:
             if repair.confirmed_by is not None and repair.confirmed_by.value == "live":
                 how = "confirmed live"
             text += f"; the document writes {clean(self.link.written)}: change it to this URL ({how})"
+        if self.link.visible is not None:
+            text += f"; {mismatch_note(self.link, self.visible_check)}"
         if self.drifted and self.match is not None:
             text += f"; {drift_note(self.match)}"
         return text
+
+
+def mismatch_note(link: Link, visible: LinkCheck | None) -> str:
+    """What the reader sees instead of the link's target, and what that visible URL answers."""
+    status = f" (which is {visible.status.value})" if visible is not None else ""
+    return (
+        f"the reader sees {clean(link.visible or '')}{status}, but the link goes to {clean(link.url)}: "
+        "show the URL it links, or link the URL it shows"
+    )
 
 
 def drift_note(m: Match) -> str:
@@ -84,4 +99,12 @@ def findings(results: Results) -> Iterator[Finding]:
 
 
 def _finding(results: Results, e: Extraction, footnote: int | None, link: Link) -> Finding:
-    return Finding(e, footnote, link, results.check(link), results.verdict(link), results.match(link))
+    return Finding(
+        e,
+        footnote,
+        link,
+        results.check(link),
+        results.verdict(link),
+        results.match(link),
+        results.visible_check(link),
+    )

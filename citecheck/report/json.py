@@ -1,8 +1,10 @@
 """The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
 
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
-`verdict`, `suspects`, `save` (a Save Page Now outcome), `match` (is the page the cited work) and
-`repair.edits`; per document `date`;
+`verdict`, `suspects`, `mismatch` (the visible URL, the target and the visible URL's status, when
+the link's visible URL is another URL than its target), `save` (a Save Page Now outcome), `match`
+(is the page the cited work) and `repair.edits`; per footnote `label` (the label as written, or
+the number when the note has no label of its own); per document `date`; in the summary `mismatched`;
 in the summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
 whose other links were not requested after repeated timeouts, with their count of timed-out URLs)
 and `time_limit_reached` (whether `--max-time` cut the run short).
@@ -54,6 +56,7 @@ def link_dict(link: Link, results: Results) -> dict[str, Any]:
         "accessed": _iso(link.accessed),
         "verdict": results.verdict(link).value,
         "suspects": list(link.suspects),
+        "mismatch": _mismatch(link, results),
         "save": _save(results.saves.get(link.url)),
         "match": match_dict(results.match(link)),
     }
@@ -77,6 +80,19 @@ def match_dict(m: Match | None) -> dict[str, Any] | None:
     }
 
 
+def _mismatch(link: Link, results: Results) -> dict[str, Any] | None:
+    """`{"visible", "target", "visible_status", "visible_http_status"}`, or None for no mismatch."""
+    check = results.visible_check(link)
+    if link.visible is None or check is None:
+        return None
+    return {
+        "visible": link.visible,
+        "target": link.url,
+        "visible_status": check.status.value,
+        "visible_http_status": check.http_status,
+    }
+
+
 def _save(save: SaveResult | None) -> dict[str, Any] | None:
     if save is None:
         return None
@@ -86,6 +102,7 @@ def _save(save: SaveResult | None) -> dict[str, Any] | None:
 def _footnote(fn: Footnote, results: Results) -> dict[str, Any]:
     return {
         "number": fn.number,
+        "label": fn.label if fn.label is not None else str(fn.number),
         "line": fn.line,
         "text": fn.text,
         "accessed": _iso(fn.accessed),
@@ -123,6 +140,7 @@ def report_dict(results: Results) -> dict[str, Any]:
             "links": len(links),
             "by_status": dict(sorted(by_status.items())),
             "wrapped": sum(1 for link in links if link.repair is not None),
+            "mismatched": sum(1 for link in links if link.visible is not None),
             "archived": sum(1 for link in links if results.archive(link) is not None),
             "failing": results.failing(),
             "archive_requests": dict(sorted(results.archive_requests.items())),

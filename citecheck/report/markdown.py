@@ -10,7 +10,7 @@ from collections import Counter
 
 from citecheck.report import Results
 from citecheck.report.appendix import md_escape, md_url
-from citecheck.report.ci import drift_note, findings
+from citecheck.report.ci import drift_note, findings, mismatch_note
 from citecheck.verdict import Verdict
 
 ICON = {Verdict.FAIL: "❌", Verdict.WARN: "⚠️", Verdict.PASS: "✅"}
@@ -48,6 +48,8 @@ def render(results: Results) -> str:
         for f in sorted(shown, key=lambda f: (f.verdict is not Verdict.FAIL, f.document.path, f.link.line)):
             if f.rule == "wrapped":
                 todo = f"fix the URL (written `{md_escape(f.link.written)}`)"
+            elif f.link.visible is not None:
+                todo = md_escape(mismatch_note(f.link, f.visible_check))
             elif f.rule == "drift" and f.match is not None:
                 todo = md_escape(drift_note(f.match))
             else:

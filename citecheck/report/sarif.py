@@ -36,7 +36,12 @@ RULES: dict[str, tuple[str, str]] = {
         "ContentDrift",
         "The cited URL works, but the page shows something other than the cited work.",
     ),
+    "mismatch": (
+        "MismatchedLink",
+        "The link's visible URL is another URL than its target; a printed copy shows only the visible one.",
+    ),
 }
+"""Rule ids in a fixed order: `ruleIndex` points into it, so new rules go last."""
 
 
 def _rule(rule_id: str) -> dict[str, Any]:

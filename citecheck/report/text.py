@@ -59,6 +59,10 @@ def _url_text(link: Link) -> Text:
     if link.url != link.written and link.repair is not None:
         text.append(one_line(link.written), style="dim strike")
         text.append("\n→ ", style="dim")
+    if link.visible is not None:
+        text.append("shows ", style="dim")
+        text.append(one_line(link.visible), style="yellow")
+        text.append("\nlinks ", style="dim")
     text.append(one_line(link.url))
     return text
 
@@ -78,6 +82,9 @@ def _status_text(link: Link, results: Results) -> Text:
         text.append(f"\narchived {snap.timestamp:%Y-%m-%d}", style="dim")
     elif results.archive_looked_up:
         text.append("\nnot archived", style="yellow")
+    visible = results.visible_check(link)
+    if visible is not None:
+        text.append(f"\nmismatch: shown URL {visible.status.value}", style="yellow")
     save = results.saves.get(link.url)
     if save is not None:
         text.append(f"\nsave: {save.status}", style="green" if save.status == "success" else "red")
@@ -137,6 +144,9 @@ def summary_line(results: Results) -> str:
         f"{len(links)} links",
         f"{len(repaired)} damaged by wrapping ({confirmed} confirmed)",
     ]
+    mismatched = sum(1 for link in links if link.visible is not None)
+    if mismatched:
+        parts.append(f"{mismatched} showing another URL than they link")
     parts.append(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
     archived = sum(1 for link in links if results.archive(link) is not None)
     if results.archive_looked_up:
