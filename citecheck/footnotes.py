@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from citecheck.dates import has_date
 from citecheck.models import Marker, NoteDraft, Notes, Problem, ProblemKind
+from citecheck.plainnotes import PlainNotes, find_plain
 from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
 
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -76,9 +77,25 @@ class _Styles:
         self.notes_from = next(headings, len(lines) + 1)
         self.labels: dict[str, int] = {}
         self.named_base = 0
+        self.plain: PlainNotes | None = None
+        self.plain_defs: dict[tuple[int, str], _Def] = {}
+
+    def use_plain(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Take plain-digit notes (plainnotes.py) when no other definition form is present; the lines
+        left once the lines that only held a note's number are dropped."""
+        if self.bracket or any(_DEF_SUPER.match(line) or _DEF_MD.match(line) for _, line in lines):
+            return list(lines)
+        self.plain = find_plain(lines)
+        if self.plain is None:
+            return list(lines)
+        for i, (label, rest) in self.plain.starts.items():
+            self.plain_defs[lines[i]] = _Def(label, rest)
+        return [pair for i, pair in enumerate(lines) if i not in self.plain.skip]
 
     def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""
+        if self.plain is not None:
+            return self.plain_defs.get((number, line))
         if m := _DEF_SUPER.match(line):
             return _Def(m.group(1).translate(_SUP_TO_DIGIT), line[m.end() :])
         if m := _DEF_MD.match(line):
@@ -112,6 +129,8 @@ class _Styles:
         found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
         if self.bracket:
             found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
+        if self.plain is not None:
+            found += [(pos, [label]) for pos, label in self.plain.markers(text)]
         return [label for _, labels in sorted(found) for label in labels]
 
 
@@ -177,8 +196,8 @@ def _continuation_shape(block: Block, styles: _Styles) -> bool:
 
 def parse(text: str) -> Notes:
     """Find the footnotes, body markers and integrity problems of a plain-text document."""
-    lines = physical_lines(text)
-    styles = _Styles(lines)
+    styles = _Styles(physical_lines(text))
+    lines = styles.use_plain(physical_lines(text))
     blks = blocks(lines, styles)
     defs = [styles.definition(b.start, b.first) for b in blks]
     styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
