@@ -93,13 +93,17 @@ def body_markers(text: str) -> list[tuple[int, int]]:
 
 
 def _in_path(text: str, pos: int) -> bool:
-    """Whether the whitespace-delimited token at pos looks like a path or an id (`f63c9a09`: the word
-    the digits are glued to has digits of its own)."""
+    """Whether the digits at pos are part of a path, an id (`f63c9a09`: the word they are glued to has
+    digits of its own) or a decimal number (`75.7 percent`; a year ending a sentence, `2020.3 Then`,
+    is followed by a capital)."""
     word = pos
     while word > 0 and text[word - 1].isalnum():
         word -= 1
     if any(ch.isdigit() for ch in text[word:pos]):
         return True
+    if pos >= 2 and text[pos - 1] in ".," and text[pos - 2].isdigit():  # 75.7 percent, but 2020.3 Then
+        after = text[pos:].lstrip("0123456789 ")
+        return bool(after) and not after[0].isupper()
     start = text.rfind(" ", 0, pos) + 1
     end = text.find(" ", pos)
     token = text[start : end if end >= 0 else len(text)]
