@@ -88,9 +88,11 @@ class _Styles:
         self.plain = find_plain(lines)
         if self.plain is None:
             return list(lines)
+        trims = self.plain.trims
+        kept = [(n, trims.get(i, line)) for i, (n, line) in enumerate(lines) if i not in self.plain.skip]
         for i, (label, rest) in self.plain.starts.items():
-            self.plain_defs[lines[i]] = _Def(label, rest)
-        return [pair for i, pair in enumerate(lines) if i not in self.plain.skip]
+            self.plain_defs[(lines[i][0], trims.get(i, lines[i][1]))] = _Def(label, rest)
+        return kept
 
     def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""

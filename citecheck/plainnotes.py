@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from citecheck.urls import URL_RE
 
@@ -39,6 +39,7 @@ MAX_STEP = 4
 _DEF_SPACED = re.compile(r"^[ \t]*(\d{1,4})(?:\.[ \t]+|\t[ \t]*| [ \t]*)(?=\S)")
 _DEF_GLUED = re.compile(r"^[ \t]*(\d{1,4})(?=[A-Z“”\"‘’'(\[])")
 _DEF_ALONE = re.compile(r"^[ \t]*(\d{1,4})[ \t]*$")
+_END_GLUED = re.compile(r"[^\W\d_](\d{1,4})[ \t]*$")
 _CITATION = re.compile(
     r"https?://|www\.|[“”\"][^“”\"]{3,}[“”\"]|\bId\.|\bIbid\b|\bsupra\b|\bet al\.|\sv\.\s|\bavailable at\b",
     re.IGNORECASE,
@@ -59,6 +60,8 @@ class PlainNotes:
     """Index into the lines given -> (label, the note's text on that line)."""
     skip: frozenset[int]
     """Indices of lines that only held a note's number (and the blank after it)."""
+    trims: dict[int, str] = field(default_factory=dict)
+    """Index -> the line without a note number glued to its end (`.../deportation6`)."""
 
     @property
     def numbers(self) -> frozenset[int]:
@@ -180,5 +183,67 @@ def find_plain(lines: Sequence[tuple[int, str]]) -> PlainNotes | None:
     need = max(2, math.ceil(len(chain) / 3))
     if cited < need or len(numbers & marked) < need:
         return None
+    if (ends := _trailing_numbers(lines, chain)) is not None:
+        return _read_backward(lines, ends)
     starts = {c.index: (str(c.number), c.rest) for c in chain}
     return PlainNotes(starts, frozenset(i for c in chain for i in c.skip))
+
+
+def _trailing_numbers(
+    lines: Sequence[tuple[int, str]], chain: Sequence[_Cand]
+) -> list[tuple[int, int]] | None:
+    """The note numbers' lines (index, number) when the document prints each number after its note's
+    text (poppler does so for some layouts): the run ends with a number that has no text after it,
+    and the first number has a citation before it. None when numbers precede their notes."""
+    alone = [c for c in chain if c.skip]
+    if len(alone) < 2 or len(alone) < len(chain) / 2:
+        return None
+    bare = _bare_after(lines, alone[-1])
+    if bare is None or not _CITATION.search(
+        " ".join(line for _, line in _run_before(lines, alone[0].skip[0]))
+    ):
+        return None
+    ends = [(c.skip[0], c.number) for c in alone] + [bare]
+    known = {n for _, n in ends}
+    for i, (_, line) in enumerate(lines):
+        m = _END_GLUED.search(line)
+        if m and int(m.group(1)) not in known and URL_RE.search(line):
+            ends.append((i, int(m.group(1))))
+    ends.sort()
+    return [e for k, e in enumerate(ends) if all(e[1] > p[1] for p in ends[:k])]
+
+
+def _bare_after(lines: Sequence[tuple[int, str]], last: _Cand) -> tuple[int, int] | None:
+    """A number alone on its line after the chain's last, up to MAX_STEP above it, with no text
+    after it before a page end (so it labels the text before it): (index, number)."""
+    for i in range(last.index + 1, len(lines)):
+        m = _DEF_ALONE.match(lines[i][1])
+        if m and 0 < int(m.group(1)) - last.number <= MAX_STEP and _candidate(lines, i) is None:
+            return i, int(m.group(1))
+    return None
+
+
+def _run_before(lines: Sequence[tuple[int, str]], end: int) -> list[tuple[int, str]]:
+    """The lines of a note printed before its number at `end`: back to a blank line or a line with a
+    body marker (body text runs into the note zone without a blank line)."""
+    start = end
+    while start > 0 and lines[start - 1][1].strip() and not body_markers(lines[start - 1][1]):
+        start -= 1
+    return list(lines[start:end])
+
+
+def _read_backward(lines: Sequence[tuple[int, str]], ends: Sequence[tuple[int, int]]) -> PlainNotes:
+    """Notes whose numbers follow their text: each note is the run of lines before its number."""
+    starts: dict[int, tuple[str, str]] = {}
+    skip: set[int] = set()
+    trims: dict[int, str] = {}
+    for end, number in ends:
+        glued = _END_GLUED.search(lines[end][1]) if not _DEF_ALONE.match(lines[end][1]) else None
+        if glued:
+            trims[end] = lines[end][1][: glued.start(1)]
+        else:
+            skip.add(end)
+        first = end - len(_run_before(lines, end + (1 if glued else 0))) + (1 if glued else 0)
+        if first < end + (1 if glued else 0):
+            starts[first] = (str(number), trims.get(first, lines[first][1]).strip())
+    return PlainNotes(starts, frozenset(skip), trims)

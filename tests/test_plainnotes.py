@@ -131,3 +131,35 @@ def test_a_document_with_other_note_forms_keeps_them() -> None:
     text = "Body.¹ More.²\n\n¹ One, https://example.org/one.\n² Two, https://example.org/two.\n"
     text += "3 items, 2025.\n"
     assert [n.number for n in parse(text).notes] == [1, 2]
+
+
+NUMBERS_AFTER_TEXT = (
+    "The first page cites a report.1 And another.2 And a third.3\n"
+    "Jane Doe, “Deportation Flights,” Mar. 3, 2025, https://example.org/one.\n"
+    "1\n"
+    "\n"
+    "ACLU, “Access Denied,” Apr. 4, 2025, https://example.org/two.\n"
+    "2\n"
+    "\n"
+    "Id. at 4; see also https://example.org/three/part3\n"
+    "\n"
+    "\fThe second page cites a fourth.4\n"
+    "Human Rights Watch, “Camps,” May 5, 2025, https://example.org/four.\n"
+    "4\n"
+    "\n"
+    "\f"
+)
+
+
+def test_numbers_printed_after_their_notes() -> None:
+    """pdftotext prints each note's number after its text for some layouts (the run ends with a number
+    that has no text after it), and a page's last number glued to the end of its last line."""
+    notes = parse(NUMBERS_AFTER_TEXT).notes
+    assert [n.number for n in notes] == [1, 2, 3, 4]
+    texts = [" ".join(piece for _, piece in n.pieces) for n in notes]
+    assert texts == [
+        "Jane Doe, “Deportation Flights,” Mar. 3, 2025, https://example.org/one.",
+        "ACLU, “Access Denied,” Apr. 4, 2025, https://example.org/two.",
+        "Id. at 4; see also https://example.org/three/part",
+        "Human Rights Watch, “Camps,” May 5, 2025, https://example.org/four.",
+    ]
