@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from citecheck.dates import has_date
 from citecheck.models import Marker, NoteDraft, Notes, Problem, ProblemKind
+from citecheck.plainnotes import PlainNotes, find_plain
 from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
 
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
@@ -87,6 +88,9 @@ class _Styles:
         self.labels: dict[str, int] = {}
         self.named_base = 0
         self.vouched = self._vouched(lines)
+        self.plain: PlainNotes | None = None
+        self.plain_defs: dict[tuple[int, str], _Def] = {}
+
 
     def _vouched(self, lines: Sequence[tuple[int, str]]) -> frozenset[tuple[int, str]]:
         """The long numeric definition labels (line, label) that the sequence vouches for: the
@@ -106,8 +110,24 @@ class _Styles:
                 ok.add((number, label))
         return frozenset(ok)
 
+    def use_plain(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Take plain-digit notes (plainnotes.py) when no other definition form is present; the lines
+        left once the lines that only held a note's number are dropped."""
+        if self.bracket or any(_DEF_SUPER.match(line) or _DEF_MD.match(line) for _, line in lines):
+            return list(lines)
+        self.plain = find_plain(lines)
+        if self.plain is None:
+            return list(lines)
+        trims = self.plain.trims
+        kept = [(n, trims.get(i, line)) for i, (n, line) in enumerate(lines) if i not in self.plain.skip]
+        for i, (label, rest) in self.plain.starts.items():
+            self.plain_defs[(lines[i][0], trims.get(i, lines[i][1]))] = _Def(label, rest)
+        return kept
+
     def definition(self, number: int, line: str) -> _Def | None:
         """The definition label a line starts with, if any, for this document's styles."""
+        if self.plain is not None:
+            return self.plain_defs.get((number, line))
         d = self._shape(number, line)
         if d is not None and _long(d.label) and (number, d.label) not in self.vouched:
             return None
@@ -152,6 +172,8 @@ class _Styles:
         found += [(m.start(), [m.group(1)]) for m in _MARK_MD.finditer(text)]
         if self.bracket:
             found += [(m.start(), _expand(m.group(1))) for m in _MARK_BRACKET.finditer(text)]
+        if self.plain is not None:
+            found += [(pos, [label]) for pos, label in self.plain.markers(text)]
         labels = [label for _, labels in sorted(found) for label in labels]
         return [
             label
@@ -227,8 +249,8 @@ def _continuation_shape(block: Block, styles: _Styles) -> bool:
 
 def parse(text: str) -> Notes:
     """Find the footnotes, body markers and integrity problems of a plain-text document."""
-    lines = physical_lines(text)
-    styles = _Styles(lines)
+    styles = _Styles(physical_lines(text))
+    lines = styles.use_plain(physical_lines(text))
     blks = blocks(lines, styles)
     defs = [styles.definition(b.start, b.first) for b in blks]
     styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
