@@ -20,7 +20,7 @@ Where a URL ends (one set of rules, applied in this order; every rule is one lin
    closes nothing opened in the URL ends it there, wherever it stands (`(a.org/x)(b.org/y)` is
    two URLs, `…/report)(emphasis added)` ends at `report`). An opening bracket that is never
    closed ends the URL before it (`…/path.(last visited …` ends at `path`); so does one nested
-   deeper than 32, which keeps the scan linear.
+   deeper than 8, which keeps the scan short.
 3. A wide (East Asian) character ends a URL unless the segment it stands in (host, or the text
    after a `/`, `?`, `#`, `&` or `=`; in the host, also after a `.`) begins with a wide character
    or with a percent-escape of a non-ASCII byte (`%80`–`%FF`): `example.comだよね` ends at `com`,
@@ -68,12 +68,14 @@ _STRAY_JOINER = re.compile(
 _BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NOT_URL = f'\\s\\x00-\\x1f\\x7f-\\x9f<>"“”‘’«»\\\\^`{SUPERSCRIPT_DIGITS}{_BIDI}'
 URL_RE = re.compile(rf"(?:(?:https?|ftp)://|(?<![\w@./-])www\.)[^{_NOT_URL}]+", re.IGNORECASE)
+_URL_START = re.compile(r"(?:https?|ftp)://|(?<![\w@./-])www\.", re.IGNORECASE)
+_URL_RUN = re.compile(rf"[^{_NOT_URL}]+")
 # The next line's first token, as line-wrap joining has always read it (`{}|` end it).
 _TOKEN_RE = re.compile(rf"[^{_NOT_URL}{{}}|]+")
 _TRAILING = ".,;:!?*|-"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _OPENERS = "([{"
-_MAX_DEPTH = 32
+_MAX_DEPTH = 8
 # What the boundary scan must look at: brackets, segment starts, and anything not ASCII.
 _EVENT_RE = re.compile(r"[()\[\]{}/?#&=]|[^\x00-\x7f]")
 _SEGMENT_ENDS = "/?#&="
@@ -105,20 +107,21 @@ def _is_wide(ch: str) -> bool:
 def _opens_wide_segment(url: str, at: int) -> bool:
     """Whether the segment starting at `at` is in a wide script: a wide character or a
     percent-escape of a non-ASCII byte comes first."""
-    return at < len(url) and (_is_wide(url[at]) or _NON_ASCII_ESCAPE.match(url, at) is not None)
+    return _is_wide(url[at]) or _NON_ASCII_ESCAPE.match(url, at) is not None
 
 
-def bound(url: str) -> int:
-    """How much of a URL candidate the bracket and script rules keep (rules 2 and 3).
+def bound(url: str, start: int = 0, end: int | None = None) -> int:
+    """Where the bracket and script rules (2 and 3) end the URL candidate `url[start:end]`.
 
-    One pass over the characters that matter; the stack of open brackets is capped, so the
-    work is linear in the candidate however brackets pile up."""
+    One pass over the characters that matter, stopping at the first cut; the stack of open
+    brackets is capped, so the work is linear in the candidate however brackets pile up."""
+    end = len(url) if end is None else end
     stack: list[int] = []
-    wide_ok, host_end = False, _authority(url)[1]
-    for m in _EVENT_RE.finditer(url):
+    wide_ok, host_end = False, _authority(url, start, end)[1]
+    for m in _EVENT_RE.finditer(url, start, end):
         i, ch = m.start(), m.group(0)
         if ch in _SEGMENT_ENDS:
-            wide_ok = _opens_wide_segment(url, i + 1)
+            wide_ok = i + 1 < end and _opens_wide_segment(url, i + 1)
         elif ch in _OPENERS:
             stack.append(i)
             if len(stack) > _MAX_DEPTH:
@@ -131,7 +134,7 @@ def bound(url: str) -> int:
             wide_ok = _wide_kept(ch, wide_ok or (i < host_end and url[i - 1] == "."))
             if not wide_ok:
                 return stack[0] if stack else i
-    return stack[0] if stack else len(url)
+    return stack[0] if stack else end
 
 
 def _wide_kept(ch: str, wide_segment: bool) -> bool:
@@ -140,12 +143,13 @@ def _wide_kept(ch: str, wide_segment: bool) -> bool:
     return wide_segment and (ch == "・" or not unicodedata.category(ch).startswith("P"))
 
 
-def _authority(url: str) -> tuple[int, int]:
-    """Where a URL's authority (user, host and port) starts and ends."""
-    scheme = url.find("://")
-    start = scheme + 3 if 0 < scheme < 6 else 0
-    end = _AUTHORITY_END.search(url, start)
-    return start, end.start() if end else len(url)
+def _authority(url: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """Where the authority (user, host and port) of the URL `url[start:end]` starts and ends."""
+    end = len(url) if end is None else end
+    scheme = url.find("://", start, min(end, start + 8))
+    first = scheme + 3 if scheme > start else start
+    stop = _AUTHORITY_END.search(url, first, end)
+    return first, stop.start() if stop else end
 
 
 _AUTHORITY_END = re.compile("[/?#]")
@@ -270,21 +274,31 @@ class Flow:
         return self._lines[max(0, bisect_right(self._offsets, offset) - 1)] if self._lines else 1
 
     def links(self) -> list[FoundURL]:
-        """Every plausible URL in the flow, joined across line breaks that stand inside it."""
+        """Every plausible URL in the flow, joined across line breaks that stand inside it.
+
+        A search that goes on inside a run of URL characters (after a URL the boundary rules
+        ended early) reuses where that run ends: measured once, so glued URLs stay linear."""
         found: list[FoundURL] = []
-        pos = 0
-        while (m := URL_RE.search(self.text, pos)) is not None:
-            link, pos = self._link_at(m)
+        pos = run_end = 0
+        while (m := _URL_START.search(self.text, pos)) is not None:
+            start = m.start()
+            if start >= run_end:
+                run = _URL_RUN.match(self.text, start)
+                run_end = run.end() if run else m.end()
+            if run_end == m.end():  # a scheme and nothing after it
+                pos = run_end
+                continue
+            link, pos = self._link_at(start, run_end)
             if link is not None:
                 found.append(link)
         return found
 
-    def _link_at(self, m: re.Match[str]) -> tuple[FoundURL | None, int]:
-        """The URL a match starts (None if not plausible) and where the search goes on: right
-        after it when the boundary rules ended it early, else after all its text."""
-        start, match = m.start(), m.group(0)
+    def _link_at(self, start: int, end: int) -> tuple[FoundURL | None, int]:
+        """The URL a run `text[start:end]` starts (None if not plausible) and where the search
+        goes on: right after it when the boundary rules ended it early, else after all its text."""
+        head = bound(self.text, start, end)
         # A URL that ends before its line does holds no line break: it is not joined to the next.
-        pieces = self._pieces(m) if bound(match) == len(match) else [(start, match)]
+        pieces = self._pieces(start, end) if head == end else [(start, self.text[start:head])]
         written = "".join(text for _, text in pieces)
         head = bound(written)
         kept = trim(host_cut(trim(written[:head])))
@@ -295,11 +309,11 @@ class Flow:
             return None, pos
         return FoundURL(kept, self.line_at(start), start, _flow_offset(pieces, len(kept)), breaks), pos
 
-    def _pieces(self, m: re.Match[str]) -> list[tuple[int, str]]:
-        """The match and its continuations on the next lines, each with its flow offset."""
-        pieces = [(m.start(), m.group(0))]
-        end, closed = m.end(), ">" in m.group(0)
-        angle = m.start() > 0 and self.text[m.start() - 1] == "<"
+    def _pieces(self, start: int, end: int) -> list[tuple[int, str]]:
+        """A run of URL characters and its continuations on the next lines, with flow offsets."""
+        pieces = [(start, self.text[start:end])]
+        closed = ">" in pieces[0][1]
+        angle = start > 0 and self.text[start - 1] == "<"
         while (cont := self._continuation(pieces[-1][1][-1], closed, end, angle)) is not None:
             pieces.append((cont.start(), cont.group(0)))  # joined once: a long wrap stays linear
             closed = closed or ">" in cont.group(0)

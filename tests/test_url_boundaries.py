@@ -55,6 +55,11 @@ def test_what_a_url_holds(text: str, expected: list[str]) -> None:
     ("https://x.org/a(b", ["https://x.org/a"]),
     ("https://x.org/a(b]c)", ["https://x.org/a"]),  # a closer that closes nothing opened
     ("{https://x.org/a}{b}", ["https://x.org/a"]),
+    (
+        "https://a.org/x(https://b.org/y(https://c.org/z(",
+        ["https://a.org/x", "https://b.org/y", "https://c.org/z"],
+    ),
+    ("https://a.org/x)https://b.org/y)", ["https://a.org/x", "https://b.org/y"]),
     # negatives: brackets that balance stay, wherever they are
     ("(https://en.wikipedia.org/wiki/Foo_(bar))", ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
     ("https://en.wikipedia.org/wiki/Foo_(bar).", ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
@@ -67,9 +72,9 @@ def test_brackets(text: str, expected: list[str]) -> None:
 
 
 def test_brackets_nested_too_deep_end_the_url() -> None:
-    deep = "https://x.org/" + "(" * 33 + "a" + ")" * 33
+    deep = "https://x.org/" + "(" * 9 + "a" + ")" * 9
     assert written(deep) == ["https://x.org/"]
-    ok = "https://x.org/" + "(" * 32 + "a" + ")" * 32
+    ok = "https://x.org/" + "(" * 8 + "a" + ")" * 8
     assert written(ok) == [ok]
 
 
@@ -85,6 +90,7 @@ def test_brackets_nested_too_deep_end_the_url() -> None:
     ("「https://x.jp/a」と", ["https://x.jp/a"]),
     ("https://x.org/abc%E6%9D%B1京", ["https://x.org/abc%E6%9D%B1"]),  # the segment began ASCII
     ("https://x.kr/a한국어", ["https://x.kr/a"]),
+    ("https://a.org/x東https://b.org/y東", ["https://a.org/x", "https://b.org/y"]),
     # negatives: a segment in the script keeps it; so does one begun with a non-ASCII escape
     ("https://ja.wikipedia.org/wiki/東京", ["https://ja.wikipedia.org/wiki/東京"]),
     ("https://ja.wikipedia.org/wiki/東京_(曖昧さ回避)", ["https://ja.wikipedia.org/wiki/東京_(曖昧さ回避)"]),
