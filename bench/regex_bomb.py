@@ -82,6 +82,14 @@ CASES = [
     Case("long-url-no-spaces", "text", repeat("abcdefgh", head="https://example.org/"), "urls + repair"),
     Case("hex-slug-url", "text", repeat("ab12" * 8 + "x", head="https://example.org/"), "repair"),
     Case("superscript-glued-urls", "text", repeat("https://a.org/x¹"), "urls"),
+    # urls.py boundary rules: each cut URL is searched on from the cut, so a rescan must stay short
+    Case("opener-glued-urls", "text", repeat("https://a.org/x("), "urls"),
+    Case("opener-then-pairs", "text", repeat("(b)" * 20 + "https://a.org/x(", head="https://a.org("), "urls"),
+    Case("closer-glued-urls", "text", repeat("https://a.org/x)("), "urls"),
+    Case("wide-glued-urls", "text", repeat("https://a.org/x東"), "urls"),
+    Case("wide-segment-url", "text", repeat("東京", head="https://a.org/"), "urls"),
+    Case("quotes-url", "text", repeat("'", head="https://example.org/a"), "urls"),
+    Case("bidi-glued-urls", "text", repeat("https://a.org/x\u200f"), "urls"),
     # footnotes.py: definitions, markers, blocks
     Case("md-footnote-open", "text", repeat("[^"), "footnotes"),
     Case("md-footnote-markers", "text", repeat("[^1]"), "footnotes"),

@@ -2,19 +2,52 @@
 
 Text copied from a PDF is normalised first (NFKC, soft hyphens and zero-width characters
 removed) but superscript digits are kept: they are footnote markers, and a marker glued to the
-end of a URL must split off rather than become part of it. A URL that a line break cut is joined
-back when the break stands inside it (`Flow.links`); `written` is the joined text, and the
-offsets of the joins are kept so repair can tell where the line ended.
+end of a URL must split off rather than become part of it. A zero-width joiner or non-joiner
+after a character of a script that shapes with it (Indic, Arabic, Myanmar, Khmer, Mongolian) is
+part of the word and kept. A URL that a line break cut is joined back when the break stands
+inside it (`Flow.links`); `written` is the joined text, and the offsets of the joins are kept so
+repair can tell where the line ended.
+
+Where a URL ends (one set of rules, applied in this order; every rule is one linear scan):
+
+1. A URL starts at `http://`, `https://`, `ftp://` or a `www.` that follows no word character,
+   and runs to the first character no URL holds as written in prose: whitespace, control
+   characters, `<>"\\^`, the backquote, typographic quotes, superscript digits, and the bidirectional
+   marks U+200E/U+200F, U+202A–U+202E, U+2066–U+2069 (at a URL's edges they are thus left out;
+   inside one, what follows is shown reordered and is not what the reader sees as the URL).
+   `{}` and `|` are URL characters (`/api/{version}/docs`, `P1|0||P2|0`).
+2. Brackets `()[]{}` balance inside a URL (`…/Foo_(bar)` keeps its `)`). A closing bracket that
+   closes nothing opened in the URL ends it there, wherever it stands (`(a.org/x)(b.org/y)` is
+   two URLs, `…/report)(emphasis added)` ends at `report`). An opening bracket that is never
+   closed ends the URL before it (`…/path.(last visited …` ends at `path`); so does one nested
+   deeper than 8, which keeps the scan short.
+3. A wide (East Asian) character ends a URL unless the segment it stands in (host, or the text
+   after a `/`, `?`, `#`, `&` or `=`; in the host, also after a `.`) begins with a wide character
+   or with a percent-escape of a non-ASCII byte (`%80`–`%FF`): `example.comだよね` ends at `com`,
+   `…/wiki/東京` keeps `東京`. Wide punctuation (`、。「」（）` …) always ends a URL.
+4. Then sentence punctuation `.,;:!?*|-` is dropped from the end, with closing brackets left
+   unbalanced (`trim`). A trailing `'` stays only when it closes a `'` opened inside the URL
+   right after a letter or digit (`a'b'`); a trailing `'s` whose `'` opened nothing is a
+   possessive (`https://x.org/a's report` gives `https://x.org/a`).
+5. A host that cannot be parsed is cut back, not dropped: the URL ends before a `[` or `]` in a
+   host that is not an IPv6 literal, or before an invalid IPv6 literal. Any host with a letter
+   or digit is reported: IPv6 literals (`http://[2001:db8::1]/`) and dotless hosts
+   (`http://intranet/`) too; the network guard and `verify` decide what happens to them.
+
+After a URL that rule 2 or 3 ended early, the search goes on right after it, so a URL glued to
+it (`(http://one.org/)(http://two.org/)`) is found too.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 from citecheck.credentials import strip as strip_credentials
@@ -22,19 +55,33 @@ from citecheck.credentials import strip as strip_credentials
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 _CLEANUP: dict[int, str | None] = {
-    **dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None),  # invisible
+    **dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None),  # invisible
     ord("\u2010"): "-",  # Unicode hyphens
     ord("\u2011"): "-",
 }
 _SUPER_RUN = re.compile(f"([{SUPERSCRIPT_DIGITS}]+)")
+# Zero-width (non-)joiners not after a letter of a script that shapes with them (`normalize`).
+_STRAY_JOINER = re.compile(
+    "(?<![\u0600-\u0dff\u1000-\u109f\u1780-\u18af\ufb50-\ufdff\ufe70-\ufeff])[\u200c\u200d]"
+)
 
 # Characters that never stand inside a URL as written in prose (control characters included: a
 # terminal escape glued to a URL is not part of it).
-_NOT_URL = f'\\s\\x00-\\x1f\\x7f-\\x9f<>"“”‘’«»{{}}|\\\\^`{SUPERSCRIPT_DIGITS}'
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_NOT_URL = f'\\s\\x00-\\x1f\\x7f-\\x9f<>"“”‘’«»\\\\^`{SUPERSCRIPT_DIGITS}{_BIDI}'
 URL_RE = re.compile(rf"(?:(?:https?|ftp)://|(?<![\w@./-])www\.)[^{_NOT_URL}]+", re.IGNORECASE)
-_TOKEN_RE = re.compile(rf"[^{_NOT_URL}]+")
-_TRAILING = ".,;:!?'*"
+_URL_START = re.compile(r"(?:https?|ftp)://|(?<![\w@./-])www\.", re.IGNORECASE)
+_URL_RUN = re.compile(rf"[^{_NOT_URL}]+")
+# The next line's first token, as line-wrap joining has always read it (`{}|` end it).
+_TOKEN_RE = re.compile(rf"[^{_NOT_URL}{{}}|]+")
+_TRAILING = ".,;:!?*|-"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+_OPENERS = "([{"
+_MAX_DEPTH = 8
+# What the boundary scan must look at: brackets, segment starts, and anything not ASCII.
+_EVENT_RE = re.compile(r"[()\[\]{}/?#&=]|[^\x00-\x7f]")
+_SEGMENT_ENDS = "/?#&="
+_NON_ASCII_ESCAPE = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
 
 # A line that ends on one of these is cut mid-URL, whatever follows.
 _OPEN_ENDINGS = "-_=&?%#~+"
@@ -47,45 +94,148 @@ def normalize(text: str) -> str:
     """NFKC, minus invisible characters, with superscript digits and line breaks kept as they are."""
     if text.isascii():
         return text  # ASCII is already NFKC, and holds no invisible characters or superscripts
-    text = text.translate(_CLEANUP)
+    text = _STRAY_JOINER.sub("", text.translate(_CLEANUP))
     if unicodedata.is_normalized("NFKC", text):
         return text
     parts = _SUPER_RUN.split(text)
     return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
-def trim(url: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets from the end of a URL.
+def _is_wide(ch: str) -> bool:
+    """A character of the scripts written without spaces between words (East Asian wide)."""
+    return unicodedata.east_asian_width(ch) in "WF"
 
-    Brackets are counted once and the counts kept as closers are dropped: linear, however many
-    closers a hostile text piles up at a URL's end."""
+
+def _opens_wide_segment(url: str, at: int) -> bool:
+    """Whether the segment starting at `at` is in a wide script: a wide character or a
+    percent-escape of a non-ASCII byte comes first."""
+    return _is_wide(url[at]) or _NON_ASCII_ESCAPE.match(url, at) is not None
+
+
+def bound(url: str, start: int = 0, end: int | None = None) -> int:
+    """Where the bracket and script rules (2 and 3) end the URL candidate `url[start:end]`.
+
+    One pass over the characters that matter, stopping at the first cut; the stack of open
+    brackets is capped, so the work is linear in the candidate however brackets pile up."""
+    end = len(url) if end is None else end
+    stack: list[int] = []
+    wide_ok, host_end = False, _authority(url, start, end)[1]
+    for m in _EVENT_RE.finditer(url, start, end):
+        i, ch = m.start(), m.group(0)
+        if ch in _SEGMENT_ENDS:
+            wide_ok = i + 1 < end and _opens_wide_segment(url, i + 1)
+        elif ch in _OPENERS:
+            stack.append(i)
+            if len(stack) > _MAX_DEPTH:
+                return stack[0]
+        elif ch in _CLOSERS:
+            if not stack or url[stack[-1]] != _CLOSERS[ch]:
+                return stack[0] if stack else i
+            stack.pop()
+        elif _is_wide(ch):
+            wide_ok = _wide_kept(ch, wide_ok or (i < host_end and url[i - 1] == "."))
+            if not wide_ok:
+                return stack[0] if stack else i
+    return stack[0] if stack else end
+
+
+def _wide_kept(ch: str, wide_segment: bool) -> bool:
+    """Whether a wide character stays in the URL: in a wide segment, and not punctuation (but
+    for the katakana middle dot, which joins the words of a name)."""
+    return wide_segment and (ch == "・" or not unicodedata.category(ch).startswith("P"))
+
+
+def _authority(url: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """Where the authority (user, host and port) of the URL `url[start:end]` starts and ends."""
+    end = len(url) if end is None else end
+    scheme = url.find("://", start, min(end, start + 8))
+    first = scheme + 3 if scheme > start else start
+    stop = _AUTHORITY_END.search(url, first, end)
+    return first, stop.start() if stop else end
+
+
+_AUTHORITY_END = re.compile("[/?#]")
+
+
+def trim(url: str) -> str:
+    """Drop sentence punctuation, unpaired quotes, a possessive `'s` and unbalanced closing
+    brackets from the end of a URL (rule 4).
+
+    Brackets and quotes are counted once and the counts kept as characters are dropped: linear,
+    however many closers a hostile text piles up at a URL's end."""
     end = len(url)
     counts: dict[str, int] | None = None
     while end:
         last = url[end - 1]
         if last in _TRAILING:
             end -= 1
-        elif last in _CLOSERS:
-            if counts is None:
-                counts = {ch: url.count(ch, 0, end) for ch in "()[]{}"}
-            if counts[last] <= counts[_CLOSERS[last]]:
-                break
-            counts[last] -= 1
-            end -= 1
-        else:
+            continue
+        if last not in _CLOSERS and last not in "'s":
             break
+        if counts is None:
+            counts = {ch: url.count(ch, 0, end) for ch in "()[]{}'"}
+        drop = _trailing_drop(url, end, counts)
+        if not drop:
+            break
+        end -= drop
     return url[:end]
 
 
-def is_plausible(url: str) -> bool:
-    """True when the text has a host that could exist (a dot, or localhost), so it is worth a link."""
-    if url.lower().startswith("www."):
-        url = "https://" + url
+def _trailing_drop(url: str, end: int, counts: dict[str, int]) -> int:
+    """How many characters to drop from `url[:end]`'s end for a closer, quote or `'s` (0: keep
+    them), with `counts` (of brackets and quotes in `url[:end]`) updated to match."""
+    last, before = url[end - 1], url[end - 2] if end > 1 else ""
+    if last in _CLOSERS:
+        if counts[last] <= counts[_CLOSERS[last]]:
+            return 0
+        counts[last] -= 1
+        return 1
+    if last == "'":
+        if counts["'"] % 2 == 0 and before.isalnum():
+            return 0  # closes a quote opened inside the URL: `a'b'`
+        counts["'"] -= 1
+        return 1
+    if last == "s" and before == "'" and counts["'"] % 2 == 1:
+        counts["'"] -= 1  # a possessive: `https://x.org/a's report`
+        return 2
+    return 0
+
+
+def host_cut(url: str) -> str:
+    """The URL cut before the first character its host cannot hold (rule 5): a `[` or `]` in a
+    host that is not an IPv6 literal, or an IPv6 literal that is not valid."""
+    start, stop = _authority(url)
+    host = url.rfind("@", start, stop) + 1 or start
+    if url.startswith("[", host):
+        close = url.find("]", host, stop)
+        port = url[close + 1 : stop] if close > 0 else ""
+        if close > 0 and _is_ipv6(url[host + 1 : close]) and _PORT_RE.fullmatch(port):
+            return url
+        return url[:host]
+    cuts = [at for at in (url.find("[", host, stop), url.find("]", host, stop)) if at >= 0]
+    return url[: min(cuts)] if cuts else url
+
+
+_PORT_RE = re.compile(r"(?::\d*)?")
+
+
+def _is_ipv6(text: str) -> bool:
+    """Whether the text is an IPv6 address (what may stand between a host's brackets)."""
     try:
-        host = urlsplit(url).hostname or ""
+        ipaddress.IPv6Address(text)
     except ValueError:
         return False
-    return "." in host.strip(".") or host == "localhost"
+    return True
+
+
+def is_plausible(url: str) -> bool:
+    """True when the text has a host with a letter or digit (dotless hosts and IPv6 literals
+    included: the network guard and `verify` decide about them), so it is worth a link."""
+    try:
+        host = urlsplit(meant(url)).hostname or ""
+    except ValueError:
+        return False
+    return any(ch.isalnum() for ch in host)
 
 
 def meant(written: str) -> str:
@@ -127,28 +277,51 @@ class Flow:
         return self._lines[max(0, bisect_right(self._offsets, offset) - 1)] if self._lines else 1
 
     def links(self) -> list[FoundURL]:
-        """Every plausible URL in the flow, joined across line breaks that stand inside it."""
+        """Every plausible URL in the flow, joined across line breaks that stand inside it.
+
+        A search that goes on inside a run of URL characters (after a URL the boundary rules
+        ended early) reuses where that run ends: measured once, so glued URLs stay linear."""
         found: list[FoundURL] = []
-        pos = 0
-        while (m := URL_RE.search(self.text, pos)) is not None:
-            start, end = m.start(), m.end()
-            pieces, breaks = [m.group(0)], []
-            size, closed = end - start, ">" in m.group(0)
-            angle = start > 0 and self.text[start - 1] == "<"
-            while (cont := self._continuation(pieces[-1][-1], closed, end, angle)) is not None:
-                breaks.append(size)  # pieces are joined once: a URL wrapped on many lines stays linear
-                pieces.append(cont.group(0))
-                size += len(pieces[-1])
-                closed = closed or ">" in pieces[-1]
-                end = cont.end()
-            written = "".join(pieces)
-            kept = trim(written)
-            breaks = [b for b in breaks if b < len(kept)]
-            pos = end
-            if is_plausible(kept):
-                flow_end = end - (len(written) - len(kept))  # the flow still holds the line breaks
-                found.append(FoundURL(kept, self.line_at(start), start, flow_end, tuple(breaks)))
+        pos = run_end = 0
+        while (m := _URL_START.search(self.text, pos)) is not None:
+            start = m.start()
+            if start >= run_end:
+                run = _URL_RUN.match(self.text, start)
+                run_end = run.end() if run else m.end()
+            if run_end == m.end():  # a scheme and nothing after it
+                pos = run_end
+                continue
+            link, pos = self._link_at(start, run_end)
+            if link is not None:
+                found.append(link)
         return found
+
+    def _link_at(self, start: int, end: int) -> tuple[FoundURL | None, int]:
+        """The URL a run `text[start:end]` starts (None if not plausible) and where the search
+        goes on: right after it when the boundary rules ended it early, else after all its text."""
+        head = bound(self.text, start, end)
+        # A URL that ends before its line does holds no line break: it is not joined to the next.
+        pieces = self._pieces(start, end) if head == end else [(start, self.text[start:head])]
+        written = "".join(text for _, text in pieces)
+        head = bound(written)
+        kept = trim(host_cut(trim(written[:head])))
+        starts = list(accumulate(len(text) for _, text in pieces[:-1]))
+        breaks = tuple(b for b in starts if b < len(kept))
+        pos = _flow_offset(pieces, head) if head < len(written) else pieces[-1][0] + len(pieces[-1][1])
+        if not is_plausible(kept):
+            return None, pos
+        return FoundURL(kept, self.line_at(start), start, _flow_offset(pieces, len(kept)), breaks), pos
+
+    def _pieces(self, start: int, end: int) -> list[tuple[int, str]]:
+        """A run of URL characters and its continuations on the next lines, with flow offsets."""
+        pieces = [(start, self.text[start:end])]
+        closed = ">" in pieces[0][1]
+        angle = start > 0 and self.text[start - 1] == "<"
+        while (cont := self._continuation(pieces[-1][1][-1], closed, end, angle)) is not None:
+            pieces.append((cont.start(), cont.group(0)))  # joined once: a long wrap stays linear
+            closed = closed or ">" in cont.group(0)
+            end = cont.end()
+        return pieces
 
     def _continuation(self, last: str, closed: bool, end: int, angle: bool) -> re.Match[str] | None:
         """The rest of a URL on the next line, if the line ended inside it (`last`: the URL's
@@ -180,6 +353,15 @@ class Flow:
             pos = url.end
         out.append(self.text[pos:])
         return " ".join("".join(out).split())
+
+
+def _flow_offset(pieces: Sequence[tuple[int, str]], k: int) -> int:
+    """The flow offset just after the first `k` characters of the joined pieces."""
+    for offset, text in pieces:
+        if k <= len(text):
+            return offset + k
+        k -= len(text)
+    return pieces[-1][0] + len(pieces[-1][1])
 
 
 def _looks_like_url_piece(token: str) -> bool:

@@ -148,7 +148,9 @@ def test_trim_is_idempotent_prefix_without_trailing_punctuation(url: str) -> Non
     kept = trim(url)
     assert url.startswith(kept)
     assert trim(kept) == kept
-    assert not kept or kept[-1] not in TRAILING
+    assert not kept or kept[-1] not in TRAILING.replace("'", "")
+    if kept.endswith("'"):  # kept only as the close of a quote the URL opened: `a'b'`
+        assert kept.count("'") % 2 == 0 and kept[-2].isalnum()
     for closer, opener in {")": "(", "]": "[", "}": "{"}.items():
         if kept.endswith(closer):
             assert kept.count(closer) <= kept.count(opener)

@@ -31,7 +31,7 @@ def written(*lines: str) -> list[str]:
             ["https://x.com/a?ref_src=twsrc%5Etfw%7Ctwcamp%5Et"],
         ),
         ("<https://a.example/x>(last visited Apr. 16, 2025).", ["https://a.example/x"]),
-        ("https:// is not a URL, nor http://nohost", []),
+        ("https:// is not a URL, nor http://- nor http://.", []),  # a host needs a letter or digit
         ("ftp://files.example.org/a.txt", ["ftp://files.example.org/a.txt"]),
         ("two: https://a.example/1 https://b.example/2", ["https://a.example/1", "https://b.example/2"]),
     ],
