@@ -15,6 +15,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+EVERY_OUTPUT = [
+    ["verify", "-f", "text"],
+    ["verify", "-f", "json"],
+    ["verify", "-f", "markdown"],
+    ["verify", "-f", "junit"],
+    ["verify", "-f", "sarif"],
+    ["verify", "-f", "github"],
+    ["appendix", "-f", "markdown"],
+    ["appendix", "-f", "html"],
+    ["appendix", "-f", "csv"],
+    ["appendix", "-f", "json"],
+    ["extract", "-f", "text"],
+    ["extract", "-f", "json"],
+]
+"""Every command and format a report can be written in (for tests that check each one)."""
+
 
 @dataclass(frozen=True)
 class Run:

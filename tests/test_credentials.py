@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from cli_run import EVERY_OUTPUT
 from typer.testing import CliRunner
 from webserver import Route, WebServer
 
@@ -121,20 +122,7 @@ def test_credentials_never_reach_the_cache(web_server: WebServer, tmp_path: Path
 
 @pytest.mark.parametrize(
     "args",
-    [
-        ["verify", "-f", "text"],
-        ["verify", "-f", "json"],
-        ["verify", "-f", "markdown"],
-        ["verify", "-f", "junit"],
-        ["verify", "-f", "sarif"],
-        ["verify", "-f", "github"],
-        ["appendix", "-f", "markdown"],
-        ["appendix", "-f", "html"],
-        ["appendix", "-f", "csv"],
-        ["appendix", "-f", "json"],
-        ["extract", "-f", "text"],
-        ["extract", "-f", "json"],
-    ],
+    EVERY_OUTPUT,
     ids=lambda a: "-".join(a[::2]),
 )
 def test_every_output_masks_credentials(web_server: WebServer, tmp_path: Path, args: list[str]) -> None:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import EVERY_OUTPUT
 from typer.testing import CliRunner
 from wayback_server import WaybackServer, wayback_server_fixture
 from webserver import Route, WebServer
@@ -192,20 +193,7 @@ def test_a_url_with_a_secret_parameter_is_never_submitted_to_save_page_now(
 
 @pytest.mark.parametrize(
     "args",
-    [
-        ["verify", "-f", "text"],
-        ["verify", "-f", "json"],
-        ["verify", "-f", "markdown"],
-        ["verify", "-f", "junit"],
-        ["verify", "-f", "sarif"],
-        ["verify", "-f", "github"],
-        ["appendix", "-f", "markdown"],
-        ["appendix", "-f", "html"],
-        ["appendix", "-f", "csv"],
-        ["appendix", "-f", "json"],
-        ["extract", "-f", "text"],
-        ["extract", "-f", "json"],
-    ],
+    EVERY_OUTPUT,
     ids=lambda a: "-".join(a[::2]),
 )
 def test_every_output_masks_secret_parameters(web_server: WebServer, tmp_path: Path, args: list[str]) -> None:

@@ -9,6 +9,7 @@ slugs, ids and dates in paths), invented in the style of the seed letters in sha
 
 from __future__ import annotations
 
+import calendar
 import random
 from dataclasses import dataclass, field
 
@@ -70,20 +71,7 @@ class Source:
     notes: tuple[Note, ...] = field(default=())
 
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]  # English: Python leaves LC_TIME at "C"
 MONTH_ABBR = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 GUARDIAN_MON = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
