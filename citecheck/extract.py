@@ -27,7 +27,7 @@ def extract(doc: Document) -> Extraction:
 
     everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
     flows = [*zip(note_flows, note_found, strict=True), (body_flow, body_found)]
-    vocab = repair.Vocabulary.from_text(" ".join(_prose(flow, found) for flow, found in flows))
+    vocab = repair.Vocabulary.from_texts(_prose(flow, found) for flow, found in flows)
     context = repair.Context.build(everything, vocab)
 
     def link(found: FoundURL, flow: Flow, dates: _Dates) -> Link:
