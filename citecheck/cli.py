@@ -174,11 +174,14 @@ def extract(
         if paths.count("-") > 1:
             raise InputError("standard input (-) can be read only once")
         docs = [read_document(p, input_format) for p in paths]
+        extractions = [run_extract(d) for d in docs]
+        del docs  # a document's text is not needed once extracted
         results = Results(
-            extractions=[run_extract(d) for d in docs],
+            extractions=extractions,
             checked_at=dt.datetime.now(dt.UTC),
             unchecked_detail="not checked (extract works offline)",
         )
+        del extractions
         if format is ExtractFormat.json:
             _emit_chunks(json_report.chunks(masked(results)), output, utf8=True)
         else:

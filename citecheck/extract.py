@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 
 from citecheck import footnotes, repair
@@ -25,10 +26,12 @@ def extract(doc: Document) -> Extraction:
     body_flow = Flow(notes.body)
     body_found = body_flow.links()
 
-    everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
     flows = [*zip(note_flows, note_found, strict=True), (body_flow, body_found)]
     vocab = repair.Vocabulary.from_texts(_prose(flow, found) for flow, found in flows)
-    context = repair.Context.build(everything, vocab)
+    context = repair.Context.build((u.written for _, found in flows for u in found), vocab)
+    # each note's flow is let go once its footnote is made: a flow and its URLs are a copy of the text
+    pending = deque(zip(notes.notes, note_flows, note_found, strict=True))
+    del flows, note_flows, note_found
 
     def link(found: FoundURL, flow: Flow, dates: _Dates) -> Link:
         proposal = repair.propose(found.written, found.breaks, context)
@@ -38,7 +41,8 @@ def extract(doc: Document) -> Extraction:
         return Link(found.written, meant(url), found.line, proposal.repair, date, proposal.suspects)
 
     result: list[Footnote] = []
-    for draft, flow, found in zip(notes.notes, note_flows, note_found, strict=True):
+    while pending:
+        draft, flow, found = pending.popleft()
         text = flow.text_without_url_breaks(found)
         lines = [line for line, _ in draft.pieces]
         dates = _Dates(flow.text)
