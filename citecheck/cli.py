@@ -176,14 +176,16 @@ def extract(
         docs = [read_document(p, input_format) for p in paths]
         extractions = [run_extract(d) for d in docs]
         del docs  # a document's text is not needed once extracted
-        results = Results(
-            extractions=extractions,
-            checked_at=dt.datetime.now(dt.UTC),
-            unchecked_detail="not checked (extract works offline)",
+        results = masked(  # masked once, the unmasked copy let go: reports render from this one
+            Results(
+                extractions=extractions,
+                checked_at=dt.datetime.now(dt.UTC),
+                unchecked_detail="not checked (extract works offline)",
+            )
         )
         del extractions
         if format is ExtractFormat.json:
-            _emit_chunks(json_report.chunks(masked(results)), output, utf8=True)
+            _emit_chunks(json_report.chunks(results), output, utf8=True)
         else:
             _emit_chunks(_text(results, output), output)
         return 0
