@@ -124,12 +124,13 @@ def _emit_chunks(chunks: Iterable[str], output: Path | None, *, utf8: bool = Fal
     sys.stdout.buffer.flush()
 
 
-def _text(results: Results, output: Path | None) -> Iterator[str]:
+def _text(results: Results, output: Path | None, *, is_masked: bool = False) -> Iterator[str]:
     """The terminal report, a table at a time (rich is imported only when a person will read it)."""
     from citecheck.report import text as text_report
 
     # masked before rendering too: the table may fold a long URL across lines
-    return text_report.chunks(masked(results), color=_color_for(output), width=_width(output))
+    shown = results if is_masked else masked(results)
+    return text_report.chunks(shown, color=_color_for(output), width=_width(output))
 
 
 def _machine_report(results: Results, fmt: str) -> str:
@@ -187,7 +188,7 @@ def extract(
         if format is ExtractFormat.json:
             _emit_chunks(json_report.chunks(results), output, utf8=True)
         else:
-            _emit_chunks(_text(results, output), output)
+            _emit_chunks(_text(results, output, is_masked=True), output)
         return 0
 
     _guarded(body)
