@@ -14,7 +14,7 @@ import inspect
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
@@ -107,22 +107,30 @@ def _emit(text: str, output: Path | None, *, utf8: bool = False) -> None:
     terminal, with anything it cannot show replaced rather than crashing. Credentials written in
     URLs are masked here, in every format (the one place all reports pass), and in the results
     before rendering (`masked`), so a format's escaping cannot split a secret from its name."""
-    text = mask(text)
+    _emit_chunks((text,), output, utf8=utf8)
+
+
+def _emit_chunks(chunks: Iterable[str], output: Path | None, *, utf8: bool = False) -> None:
+    """`_emit` a report made a piece at a time: each piece is masked and encoded as it comes, so a
+    huge report is never held as text (a piece never ends inside a URL, so masking is the same)."""
+    encoding = "utf-8" if utf8 or output is not None else (sys.stdout.encoding or "utf-8")
+    encoded = (mask(chunk).encode(encoding, errors="replace") for chunk in chunks)
     if output is not None:
-        write_atomic(output, text)
+        write_atomic(output, b"".join(encoded))
         return
-    encoding = "utf-8" if utf8 else (sys.stdout.encoding or "utf-8")
     sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode(encoding, errors="replace"))
+    for data in encoded:
+        sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 
 
-def _text(results: Results, output: Path | None) -> str:
-    """The terminal report (rich is imported only when a person will read it)."""
+def _text(results: Results, output: Path | None, *, is_masked: bool = False) -> Iterator[str]:
+    """The terminal report, a table at a time (rich is imported only when a person will read it)."""
     from citecheck.report import text as text_report
 
     # masked before rendering too: the table may fold a long URL across lines
-    return text_report.render(masked(results), color=_color_for(output), width=_width(output))
+    shown = results if is_masked else masked(results)
+    return text_report.chunks(shown, color=_color_for(output), width=_width(output))
 
 
 def _machine_report(results: Results, fmt: str) -> str:
@@ -167,15 +175,20 @@ def extract(
         if paths.count("-") > 1:
             raise InputError("standard input (-) can be read only once")
         docs = [read_document(p, input_format) for p in paths]
-        results = Results(
-            extractions=[run_extract(d) for d in docs],
-            checked_at=dt.datetime.now(dt.UTC),
-            unchecked_detail="not checked (extract works offline)",
+        extractions = [run_extract(d) for d in docs]
+        del docs  # a document's text is not needed once extracted
+        results = masked(  # masked once, the unmasked copy let go: reports render from this one
+            Results(
+                extractions=extractions,
+                checked_at=dt.datetime.now(dt.UTC),
+                unchecked_detail="not checked (extract works offline)",
+            )
         )
+        del extractions
         if format is ExtractFormat.json:
-            _emit(json_report.render(masked(results)), output, utf8=True)
+            _emit_chunks(json_report.chunks(results), output, utf8=True)
         else:
-            _emit(_text(results, output), output)
+            _emit_chunks(_text(results, output, is_masked=True), output)
         return 0
 
     _guarded(body)
@@ -484,7 +497,7 @@ def verify(
         Policy.parse(config.fail_on)  # a bad --fail-on is a usage error before any work
         results = _run(_Run(paths, input_format, offline, not no_archive, save, not no_cache, config))
         if format is VerifyFormat.text:
-            _emit(_text(results, output), output)
+            _emit_chunks(_text(results, output), output)
         else:
             _emit(_machine_report(results, format.value), output, utf8=True)
         return 1 if results.failing() else 0

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 
 from citecheck import footnotes, repair
 from citecheck.dates import choose_date, cited_date, find_dates
@@ -20,14 +21,23 @@ from citecheck.urls import Flow, FoundURL, meant
 def extract(doc: Document) -> Extraction:
     """Find every footnote, every URL in it and outside it, and propose repairs."""
     notes = _notes(doc)
-    note_flows = [Flow(n.pieces) for n in notes.notes]
-    note_found = [flow.links() for flow in note_flows]
-    body_flow = Flow(notes.body)
+    body, problems = notes.body, notes.problems
+    drafts = deque(notes.notes)
+    del notes  # each draft is let go once its footnote is made (pieces are a copy of the text)
+    note_found: deque[list[FoundURL]] = deque()
+    body_flow = Flow(body)
     body_found = body_flow.links()
 
-    everything = [u.written for found in note_found for u in found] + [u.written for u in body_found]
-    flows = [*zip(note_flows, note_found, strict=True), (body_flow, body_found)]
-    vocab = repair.Vocabulary.from_text(" ".join(_prose(flow, found) for flow, found in flows))
+    def prose() -> Iterator[str]:
+        """Each flow's prose; a note's flow is made here and again for its footnote, never kept."""
+        for draft in drafts:
+            flow = Flow(draft.pieces)
+            note_found.append(flow.links())
+            yield _prose(flow, note_found[-1])
+        yield _prose(body_flow, body_found)
+
+    vocab = repair.Vocabulary.from_texts(prose())
+    everything = (u.written for found in [*note_found, body_found] for u in found)
     context = repair.Context.build(everything, vocab)
 
     def link(found: FoundURL, flow: Flow, dates: _Dates) -> Link:
@@ -38,7 +48,9 @@ def extract(doc: Document) -> Extraction:
         return Link(found.written, meant(url), found.line, proposal.repair, date, proposal.suspects)
 
     result: list[Footnote] = []
-    for draft, flow, found in zip(notes.notes, note_flows, note_found, strict=True):
+    while drafts:
+        draft, found = drafts.popleft(), note_found.popleft()
+        flow = Flow(draft.pieces)
         text = flow.text_without_url_breaks(found)
         lines = [line for line, _ in draft.pieces]
         dates = _Dates(flow.text)
@@ -49,11 +61,11 @@ def extract(doc: Document) -> Extraction:
     body_dates = _Dates(body_flow.text)
     unnumbered = apply_known(
         [link(u, body_flow, body_dates) for u in body_found],
-        [n for n, _ in notes.body],
+        [n for n, _ in body],
         doc.known_links,
         body_text,
     )
-    return Extraction(doc.path, tuple(result), unnumbered, notes.problems, _document_date(notes, result))
+    return Extraction(doc.path, tuple(result), unnumbered, problems, _document_date(body, result))
 
 
 def _notes(doc: Document) -> Notes:
@@ -65,11 +77,9 @@ def _notes(doc: Document) -> Notes:
     return Notes(stated.notes, stated.markers, stated.body, problems, stated.named)
 
 
-def _document_date(notes: Notes, found: Sequence[Footnote]) -> dt.date | None:
+def _document_date(body: Sequence[tuple[int, str]], found: Sequence[Footnote]) -> dt.date | None:
     """The document's own date (a date among its first body lines), else its newest citation date."""
-    head = (
-        " ".join(line for number, line in notes.body if number <= notes.body[0][0] + 20) if notes.body else ""
-    )
+    head = " ".join(line for number, line in body if number <= body[0][0] + 20) if body else ""
     own = cited_date(head)
     if own is not None:
         return own

@@ -80,7 +80,16 @@ class Vocabulary:
     @classmethod
     def from_text(cls, text: str) -> Vocabulary:
         """The words of a document's prose (URLs removed), folded as slugs write them."""
-        return cls(_ALPHA.findall(_fold(URL_RE.sub(" ", text))))
+        return cls.from_texts((text,))
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
+        """`from_text` of the texts joined by spaces, read one at a time: only the distinct words
+        are kept, never the joined text nor a list of every word in it (no URL or word spans a space)."""
+        words: set[str] = set()
+        for text in texts:
+            words.update(_ALPHA.findall(_fold(URL_RE.sub(" ", text))))
+        return cls(words)
 
     def is_word(self, token: str) -> bool:
         """Whether a token is a word as it stands (then it is never split)."""
@@ -317,20 +326,30 @@ def _with_path(written: str, reference: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What the whole document says about its URLs, indexed once so that each repair is cheap."""
+    """What the whole document says about its URLs, indexed once so that each repair is cheap.
+
+    Sized for a document of 500,000 URLs: a URL costs an entry in `plain` (or its edits in the memo)
+    and one string in `intact`; `by_squash` keeps only the groups a witness can come from."""
 
     vocab: Vocabulary
     hyphenated_hosts: frozenset[str]
-    intact: frozenset[tuple[str, str]]
-    by_squash: Mapping[tuple[str, str], tuple[str, ...]]
-    edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]]  # a memo, filled as URLs are seen
+    intact: frozenset[str]
+    by_squash: Mapping[str, tuple[str, ...]]
+    edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]]  # a memo of non-empty edits, filled as seen
+    plain: frozenset[str] = frozenset()
+    """URLs that build() found no edits in, unwrapped and hyphenated (most URLs: no memo entry each)."""
 
     def find_edits(self, written: str, breaks: Sequence[int], hyphenated: bool) -> list[Edit]:
         """`find_edits`, once per URL (a document repeats URLs, and build() has seen them all)."""
+        if hyphenated and not breaks and written in self.plain:
+            return []
         key = (written, tuple(breaks), hyphenated)
-        if key not in self.edits:
-            self.edits[key] = find_edits(written, breaks, self.vocab, hyphenated)
-        return self.edits[key]
+        found = self.edits.get(key)
+        if found is None:
+            found = find_edits(written, breaks, self.vocab, hyphenated)
+            if found:
+                self.edits[key] = found
+        return found
 
     @classmethod
     def build(cls, urls: Iterable[str], vocab: Vocabulary) -> Context:
@@ -338,18 +357,35 @@ class Context:
         unique = list(dict.fromkeys(urls))
         hyphenated = frozenset(host_of(u) for u in unique if _hyphenated_path(u))
         none: tuple[int, ...] = ()
-        edits = {(u, none, True): find_edits(u, none, vocab, True) for u in unique}
-        intact = [u for u in unique if not any(e.confident for e in edits[(u, none, True)])]
-        by_squash: dict[tuple[str, str], list[str]] = {}
-        for url in intact:
-            by_squash.setdefault(_squash(url), []).append(url)
+        edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]] = {}
+        plain: set[str] = set()
+        intact: list[str] = []
+        for url in unique:
+            found = find_edits(url, none, vocab, True)
+            if found:
+                edits[(url, none, True)] = found
+            else:
+                plain.add(url)
+            if not any(e.confident for e in found):
+                intact.append(url)
         return cls(
             vocab,
             hyphenated,
             frozenset(_resource(u) for u in intact),
-            {k: tuple(v) for k, v in by_squash.items()},
+            _witness_groups(intact, [u for u in unique if (u, none, True) in edits]),
             edits,
+            frozenset(plain),
         )
+
+
+def _witness_groups(intact: Sequence[str], damaged: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Intact URLs by their squashed spelling, only where a witness can come from: a group of two
+    or more, or one that a URL with edits squashes to (a lone intact URL can witness only itself)."""
+    groups: dict[str, list[str]] = {}
+    for url in intact:
+        groups.setdefault(_squash(url), []).append(url)
+    wanted = {_squash(u) for u in damaged}
+    return {k: tuple(v) for k, v in groups.items() if len(v) > 1 or k in wanted}
 
 
 def propose(written: str, breaks: Sequence[int], context: Context) -> Proposal:
@@ -371,15 +407,16 @@ def propose(written: str, breaks: Sequence[int], context: Context) -> Proposal:
     )
 
 
-def _resource(url: str) -> tuple[str, str]:
-    """What `urls.same_resource` compares: host without `www.`, path without trailing slash."""
+def _resource(url: str) -> str:
+    """What `urls.same_resource` compares: host without `www.`, path without trailing slash (one
+    string, a space between them: neither holds one)."""
     start, end = _path_span(url)
-    return host_of(url), url[start:end].rstrip("/")
+    return f"{host_of(url)} {url[start:end].rstrip('/')}"
 
 
-def _squash(url: str) -> tuple[str, str]:
+def _squash(url: str) -> str:
     start, end = _path_span(url)
-    return host_of(url), re.sub(r"[-_]", "", url[start:end].lower()).rstrip("/")
+    return f"{host_of(url)} {re.sub(r'[-_]', '', url[start:end].lower()).rstrip('/')}"
 
 
 def _document_witness(written: str, cands: Sequence[str], context: Context) -> str | None:

@@ -13,12 +13,13 @@ and `time_limit_reached` (whether `--max-time` cut the run short).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from citecheck import __version__
 from citecheck.models import Extraction, Footnote, Link, Match, Problem, SaveResult, Snapshot
 from citecheck.report import Results
-from citecheck.report.sanitize import json_text
+from citecheck.report.sanitize import Stream, json_chunks, json_text
 
 SCHEMA = "citecheck.report/1"
 
@@ -114,26 +115,31 @@ def _problem(p: Problem) -> dict[str, Any]:
     return {"kind": p.kind.value, "number": p.number, "line": p.line, "detail": p.detail}
 
 
-def _document(e: Extraction, results: Results) -> dict[str, Any]:
+def _document(e: Extraction, results: Results, *, lazy: bool = False) -> dict[str, Any]:
+    footnotes = (lambda: (_footnote(fn, results) for fn in e.footnotes)) if lazy else None
+    unnumbered = (lambda: (link_dict(link, results) for link in e.unnumbered_links)) if lazy else None
     return {
         "path": e.path,
-        "footnotes": [_footnote(fn, results) for fn in e.footnotes],
-        "unnumbered_links": [link_dict(link, results) for link in e.unnumbered_links],
+        "footnotes": Stream(footnotes) if footnotes else [_footnote(fn, results) for fn in e.footnotes],
+        "unnumbered_links": Stream(unnumbered)
+        if unnumbered
+        else [link_dict(link, results) for link in e.unnumbered_links],
         "problems": [_problem(p) for p in e.problems],
         "date": _iso(e.date),
         "config": results.config,
     }
 
 
-def report_dict(results: Results) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict."""
+def report_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict (`lazy`: each document's footnotes and links as a
+    `Stream`, made only as they are written)."""
     links = results.all_links()
     by_status = Counter(results.check(link).status.value for link in links)
     return {
         "schema": SCHEMA,
         "tool": {"name": "citecheck", "version": __version__},
         "checked_at": results.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "documents": [_document(e, results) for e in results.extractions],
+        "documents": [_document(e, results, lazy=lazy) for e in results.extractions],
         "summary": {
             "documents": len(results.extractions),
             "footnotes": sum(len(e.footnotes) for e in results.extractions),
@@ -154,3 +160,8 @@ def report_dict(results: Results) -> dict[str, Any]:
 def render(results: Results) -> str:
     """The JSON report as text (UTF-8, not ASCII-escaped, with a final newline)."""
     return json_text(report_dict(results))
+
+
+def chunks(results: Results) -> Iterator[str]:
+    """`render` a piece at a time (the same text): a footnote's dict lives only while it is written."""
+    return json_chunks(report_dict(results, lazy=True))

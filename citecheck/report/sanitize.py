@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _ANSI = re.compile(
@@ -39,5 +40,66 @@ def one_line(text: str) -> str:
 def json_text(data: Any) -> str:
     """JSON for a terminal or a file: non-ASCII text stays readable, but DEL, C1 controls, line
     separators and bidi overrides (which `json` leaves raw) are written as `\\uXXXX` escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return "".join(json_chunks(data))
+
+
+class Stream:
+    """A JSON array whose items are made only as it is written (`json_chunks`): a report of 500,000
+    links never holds all of them as dicts, nor all of its text, at once."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Callable[[], Iterable[Any]]) -> None:
+        self.items = items
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    """`json_text` a piece at a time: the same bytes (`json.dumps(..., indent=2)`), made an item of a
+    `Stream` at a time. A chunk ends only after `{`, `[`, `}`, `]` or a whole value, so escaping or
+    masking chunk by chunk gives what it gives on the whole text."""
+    for chunk in _chunks(data, 0):
+        yield _escape(chunk)
+    yield "\n"
+
+
+def _escape(text: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _chunks(data: Any, depth: int) -> Iterator[str]:
+    """One value at `depth` levels of indentation; only containers holding a Stream are taken apart."""
+    if isinstance(data, Stream):
+        yield from _array(data.items(), depth)
+    elif isinstance(data, dict) and data and _streams(data):
+        inner = "\n" + "  " * (depth + 1)
+        sep = "{" + inner
+        for key, value in data.items():
+            yield sep + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _chunks(value, depth + 1)
+            sep = "," + inner
+        yield "\n" + "  " * depth + "}"
+    elif isinstance(data, list) and data and _streams(data):
+        yield from _array(data, depth)
+    else:
+        yield json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def _array(items: Iterable[Any], depth: int) -> Iterator[str]:
+    inner = "\n" + "  " * (depth + 1)
+    sep = "[" + inner
+    for item in items:
+        yield sep
+        yield from _chunks(item, depth + 1)
+        sep = "," + inner
+    yield "[]" if sep.startswith("[") else "\n" + "  " * depth + "]"
+
+
+def _streams(data: Any) -> bool:
+    """Whether a value holds a Stream anywhere (then it is written piece by piece)."""
+    if isinstance(data, Stream):
+        return True
+    if isinstance(data, dict):
+        return any(_streams(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_streams(v) for v in data)
+    return False

@@ -10,7 +10,9 @@ and are not wrapped, so a CI log never sees a `::error` or `##[` line the docume
 from __future__ import annotations
 
 import io
+import itertools
 from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -107,29 +109,53 @@ def _match_text(text: Text, link: Link, results: Results) -> None:
         text.append("\nsource ?", style="dim")
 
 
-def _table(e: Extraction, results: Results) -> Table:
+_TABLE_ROWS = 1_000
+"""Footnotes per table: rich measures every cell of a table before printing it, so a document of
+500,000 links is printed as tables of this many footnotes, one after another (a normal document
+fits in one, and looks as it always did)."""
+
+
+def _new_table() -> Table:
     table = Table(show_lines=False, expand=False)
     table.add_column("Fn", justify="right", no_wrap=True)
     table.add_column("Line", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("URL", overflow="fold", ratio=3)
     table.add_column("Repair", overflow="fold", ratio=2)
-    groups = [(str(fn.number), fn.line, fn.links) for fn in e.footnotes]
-    if e.unnumbered_links:
-        groups.append(("—", 0, e.unnumbered_links))
-    for label, line, links in groups:
-        if not links:
-            table.add_row(label, str(line), Text("no link", style="dim"), "", "")
-        for i, link in enumerate(links):
-            table.add_row(
-                label if i == 0 else "",
-                str(link.line),
-                _status_text(link, results),
-                _url_text(link),
-                _repair_text(link),
-            )
-        table.add_section()
     return table
+
+
+def _groups(e: Extraction) -> Iterator[tuple[str, int, Sequence[Link]]]:
+    for fn in e.footnotes:
+        yield str(fn.number), fn.line, fn.links
+    if e.unnumbered_links:
+        yield "—", 0, e.unnumbered_links
+
+
+def _tables(e: Extraction, results: Results) -> Iterator[Table]:
+    """The document's rows, as tables of at most `_TABLE_ROWS` footnotes (at least one table)."""
+    groups = iter(_groups(e))
+    first = True
+    while (chunk := list(itertools.islice(groups, _TABLE_ROWS))) or first:
+        first = False
+        table = _new_table()
+        for label, line, links in chunk:
+            _add_group(table, label, line, links, results)
+        yield table
+
+
+def _add_group(table: Table, label: str, line: int, links: Sequence[Link], results: Results) -> None:
+    if not links:
+        table.add_row(label, str(line), Text("no link", style="dim"), "", "")
+    for i, link in enumerate(links):
+        table.add_row(
+            label if i == 0 else "",
+            str(link.line),
+            _status_text(link, results),
+            _url_text(link),
+            _repair_text(link),
+        )
+    table.add_section()
 
 
 def summary_line(results: Results) -> str:
@@ -164,6 +190,11 @@ def summary_line(results: Results) -> str:
 
 def render(results: Results, *, color: bool = False, width: int = 120) -> str:
     """The whole terminal report."""
+    return "".join(chunks(results, color=color, width=width))
+
+
+def chunks(results: Results, *, color: bool = False, width: int = 120) -> Iterator[str]:
+    """`render` a table at a time (the same text): only one table's rows are held at once."""
     buf = io.StringIO()
     console = Console(
         file=buf,
@@ -174,10 +205,19 @@ def render(results: Results, *, color: bool = False, width: int = 120) -> str:
         highlight=False,
         emoji=False,
     )
+
+    def taken() -> str:
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text
+
     for e in results.extractions:
         name = Text("document: ", style="bold") + Text(one_line(e.path), style="italic")
         console.print(name, soft_wrap=True)
-        console.print(_table(e, results))
+        for table in _tables(e, results):
+            console.print(table)
+            yield taken()
         for p in e.problems:
             number = f" {p.number}" if p.number is not None else ""
             line = f"line {p.line}: {p.kind.value}{number}: {one_line(p.detail)}"
@@ -185,4 +225,4 @@ def render(results: Results, *, color: bool = False, width: int = 120) -> str:
         if e.problems:
             console.print()
     console.print(Text(summary_line(results), style="bold"))
-    return buf.getvalue()
+    yield taken()
