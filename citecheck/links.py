@@ -60,8 +60,8 @@ def apply_known(
     out += [
         Link(k.target, k.target, k.line, None, date, anchor=_anchor(k.text))
         for k in unused
-        if k.target not in {lk.url for lk in out}
-    ]
+        if (k.target, k.line) not in {(lk.url, lk.line) for lk in out}
+    ]  # the same URL on another line is another occurrence: each keeps its line
     return tuple(sorted(out, key=lambda lk: lk.line))
 
 
