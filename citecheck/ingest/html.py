@@ -408,6 +408,7 @@ class _Footnotes:
         for number, container in enumerate(container_tags):
             found._add_list(container, number)
         generic: dict[str, _Item | None] = {}
+        pending: list[tuple[int, Tag, str]] = []
         for order, anchor in enumerate(anchors):
             target_id = unquote(_attr(anchor, "href").strip()[1:])
             if found.inside_note(anchor):
@@ -417,12 +418,44 @@ class _Footnotes:
                 if target_id not in generic:
                     generic[target_id] = found._add_generic(ids[target_id], target_id, anchor)
                 item = generic[target_id]
+                if item is None:
+                    pending.append((order, anchor, target_id))
             if item is not None:
-                item.labels.append(found.small_text(anchor) or "")
-                item.first_ref = min(item.first_ref, order)
-                found.marker_starts.append(found.spans[id(anchor)][0])
+                found._refer(item, anchor, order)
+        if pending and not any(generic.values()):
+            found._notes_first(pending, ids)
         found._number()
         return found
+
+    def _refer(self, item: _Item, anchor: Tag, order: int) -> None:
+        item.labels.append(self.small_text(anchor) or "")
+        item.first_ref = min(item.first_ref, order)
+        insort(self.marker_starts, self.spans[id(anchor)][0])
+
+    def _notes_first(self, pending: list[tuple[int, Tag, str]], ids: dict[str, Tag]) -> None:
+        """A page that lists its notes before the text (no marker found a note after it): the
+        markers' targets before them are the notes, when they are a list of them: two or more
+        blocks side by side in one parent, all before the first marker. Every marker is known
+        first, so body text that holds markers is still no footnote, and a lone "see above" link
+        to an earlier paragraph is no note."""
+        for _, anchor, _ in pending:
+            insort(self.marker_starts, self.spans[id(anchor)][0])
+        blocks = {t: self._note_block(ids[t], a, before=True) for _, a, t in pending}
+        found = {id(b): b for b in blocks.values() if b is not None}
+        first_marker = self.marker_starts[0]
+        listed = (
+            len(found) >= 2
+            and len({id(b.parent) for b in found.values()}) == 1
+            and all(self.spans[k][1] < first_marker for k in found)
+        )
+        self.marker_starts = []
+        if not listed:
+            return
+        for order, anchor, target_id in pending:
+            if blocks[target_id] is not None:
+                item = self._add_generic(ids[target_id], target_id, anchor, before=True)
+                if item is not None:
+                    self._refer(item, anchor, order)
 
     def _index(self, soup: BeautifulSoup) -> Iterator[tuple[Tag, int]]:
         """Every tag in document order with its index; fills `spans` (a tag's end once its subtree
@@ -481,27 +514,40 @@ class _Footnotes:
             if key:
                 self.items.setdefault(key, item)
 
-    def _add_generic(self, target: Tag, target_id: str, anchor: Tag) -> _Item | None:
-        """The footnote a generic marker points at: the target, or the block holding it."""
-        block: Tag | None = target
-        if target.name in _INLINE_TARGETS:
-            near = islice(_ancestors(target), 64)  # a note's anchor stands a few levels inside it
-            block = next((a for a in near if a.name in _NOTE_BLOCKS), None)
-        if block is None or block.name in _NOT_NOTES or block is anchor:
+    def _add_generic(
+        self, target: Tag, target_id: str, anchor: Tag, *, before: bool = False
+    ) -> _Item | None:
+        """The footnote a generic marker points at: the target, or the block holding it (after the
+        marker, unless the page lists its notes first: `before`)."""
+        block = self._note_block(target, anchor, before=before)
+        if block is None:
             return None
-        start, end = self.spans[id(block)]
-        if start <= self.spans[id(anchor)][0] or self.inside_note(block) or self.size(block) > 2000:
-            return None  # a note comes after its marker: a link back up is a backlink, not a note
-        k = bisect_right(self.marker_starts, end) - 1
-        if k >= 0 and self.marker_starts[k] >= start:
-            return None  # body text that holds markers is no footnote
-
         item = self.tags.get(id(block))
         if item is None:
             item = _Item(block)
             self._register(item, block)
         self.items.setdefault(target_id, item)
         return item
+
+    def _note_block(self, target: Tag, anchor: Tag, *, before: bool) -> Tag | None:
+        """The block a marker's target stands for, if it can be a note on the expected side."""
+        block: Tag | None = target
+        if target.name in _INLINE_TARGETS:
+            near = islice(_ancestors(target), 64)  # a note's anchor stands a few levels inside it
+            block = next((a for a in near if a.name in _NOTE_BLOCKS), None)
+        if block is None or block.name in _NOT_NOTES or block is anchor:
+            return None
+        if before and block.name not in _NOTE_BLOCKS:
+            return None  # a heading or figure a marker points back at is no note
+        start, end = self.spans[id(block)]
+        at = self.spans[id(anchor)][0]
+        wrong_side = (start <= at) != before or start <= at <= end
+        if wrong_side or self.inside_note(block) or self.size(block) > 2000:
+            return None  # a note comes after its marker: a link back up is a backlink, not a note
+        k = bisect_right(self.marker_starts, end) - 1
+        if k >= 0 and self.marker_starts[k] >= start:
+            return None  # body text that holds markers is no footnote
+        return block
 
     def inside_note(self, tag: Tag) -> bool:
         """Whether a tag stands inside a footnote element (footnote elements do not nest)."""
