@@ -100,8 +100,10 @@ class _Styles:
             for number, line in lines
             if (d := self._shape(number, line)) is not None and _numeric(d.label)
         ]
-        ok: set[tuple[int, str]] = set()
+        ok: set[tuple[int, str]] = set()  # only long labels: a short one needs no vouching
         for k, (number, label, value) in enumerate(found):
+            if not _long(label):
+                continue
             before = found[k - 1][2] if k else None
             after = found[k + 1][2] if k + 1 < len(found) else None
             if (before is not None and 0 < value - before <= _SEQUENCE_STEP) or (
