@@ -221,13 +221,14 @@ def blocks(lines: Sequence[tuple[int, str]], styles: _Styles) -> list[Block]:
     """Split lines into blocks at blank lines and footnote definitions."""
     out: list[Block] = []
     current: list[tuple[int, str]] = []
-    for number, line in lines:
+    for item in lines:  # the line's own tuple goes into the block: a copy per line doubled them
+        number, line = item
         if not line.strip() or styles.definition(number, line):
             if current:
                 out.append(Block(tuple(current)))
             current = []
         if line.strip():
-            current.append((number, line))
+            current.append(item)
     if current:
         out.append(Block(tuple(current)))
     return out
@@ -272,8 +273,8 @@ def parse(text: str) -> Notes:
             attached_prev = True
             continue
         attached_prev = False
+        body += blk.lines  # the block's own line tuples, not copies
         for number, line in blk.lines:
-            body.append((number, line))
             raw += [(lbl, number) for lbl in styles.markers(line)]
     drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
     defined = {d.number for d in drafts}
