@@ -100,8 +100,10 @@ class _Styles:
             for number, line in lines
             if (d := self._shape(number, line)) is not None and _numeric(d.label)
         ]
-        ok: set[tuple[int, str]] = set()
+        ok: set[tuple[int, str]] = set()  # only long labels: a short one needs no vouching
         for k, (number, label, value) in enumerate(found):
+            if not _long(label):
+                continue
             before = found[k - 1][2] if k else None
             after = found[k + 1][2] if k + 1 < len(found) else None
             if (before is not None and 0 < value - before <= _SEQUENCE_STEP) or (
@@ -219,13 +221,14 @@ def blocks(lines: Sequence[tuple[int, str]], styles: _Styles) -> list[Block]:
     """Split lines into blocks at blank lines and footnote definitions."""
     out: list[Block] = []
     current: list[tuple[int, str]] = []
-    for number, line in lines:
+    for item in lines:  # the line's own tuple goes into the block: a copy per line doubled them
+        number, line = item
         if not line.strip() or styles.definition(number, line):
             if current:
                 out.append(Block(tuple(current)))
             current = []
         if line.strip():
-            current.append((number, line))
+            current.append(item)
     if current:
         out.append(Block(tuple(current)))
     return out
@@ -250,30 +253,7 @@ def _continuation_shape(block: Block, styles: _Styles) -> bool:
 def parse(text: str) -> Notes:
     """Find the footnotes, body markers and integrity problems of a plain-text document."""
     styles = _Styles(physical_lines(text))
-    lines = styles.use_plain(physical_lines(text))
-    blks = blocks(lines, styles)
-    defs = [styles.definition(b.start, b.first) for b in blks]
-    styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
-    shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
-
-    notes: list[tuple[int, int, list[tuple[int, str]]]] = []
-    body: list[tuple[int, str]] = []
-    raw: list[tuple[str, int]] = []
-    attached_prev = False
-    for i, (blk, d) in enumerate(zip(blks, defs, strict=True)):
-        if d is not None:
-            notes.append((styles.number(d.label), blk.start, [(blk.start, d.rest), *blk.lines[1:]]))
-            attached_prev = True
-            continue
-        if notes and shapes[i] and _attaches(i, blks, defs, shapes, attached_prev):
-            notes[-1][2].extend(blk.lines)
-            attached_prev = True
-            continue
-        attached_prev = False
-        for number, line in blk.lines:
-            body.append((number, line))
-            raw += [(lbl, number) for lbl in styles.markers(line)]
-    drafts = tuple(NoteDraft(n, line, tuple(p)) for n, line, p in notes)
+    drafts, body, raw = _sort(styles.use_plain(physical_lines(text)), styles)
     defined = {d.number for d in drafts}
     markers = [
         Marker(n, line)
@@ -281,8 +261,45 @@ def parse(text: str) -> Notes:
         for n in _resolve(lbl, defined, styles)
         if n in defined or not _long(str(n))  # a long number is a marker only of a footnote that exists
     ]
+    del raw
     named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
-    return Notes(drafts, tuple(markers), tuple(body), tuple(integrity(drafts, markers, named)), named)
+    return Notes(drafts, tuple(markers), body, tuple(integrity(drafts, markers, named)), named)
+
+
+def _sort(
+    lines: Sequence[tuple[int, str]], styles: _Styles
+) -> tuple[tuple[NoteDraft, ...], tuple[tuple[int, str], ...], list[tuple[str, int]]]:
+    """The footnotes, the body lines and the body's raw marker labels (label, line) of the lines.
+
+    A function of its own so that the lines, blocks and their classification are released before
+    the markers are resolved; each footnote becomes its draft as soon as the next one starts."""
+    blks = blocks(lines, styles)
+    defs = [styles.definition(b.start, b.first) for b in blks]
+    styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
+    shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
+    drafts: list[NoteDraft] = []
+    note: tuple[int, int, list[tuple[int, str]]] | None = None
+    body: list[tuple[int, str]] = []
+    raw: list[tuple[str, int]] = []
+    attached_prev = False
+    for i, (blk, d) in enumerate(zip(blks, defs, strict=True)):
+        if d is not None:
+            if note is not None:
+                drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
+            note = (styles.number(d.label), blk.start, [(blk.start, d.rest), *blk.lines[1:]])
+            attached_prev = True
+            continue
+        if note is not None and shapes[i] and _attaches(i, blks, defs, shapes, attached_prev):
+            note[2].extend(blk.lines)
+            attached_prev = True
+            continue
+        attached_prev = False
+        body += blk.lines  # the block's own line tuples, not copies
+        for number, line in blk.lines:
+            raw += [(lbl, number) for lbl in styles.markers(line)]
+    if note is not None:
+        drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
+    return tuple(drafts), tuple(body), raw
 
 
 def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:

@@ -50,3 +50,22 @@ def test_extract_memory_is_proportional_to_the_document(tmp_path: Path, report: 
     base = _peak_rss_mb("extract", "--format", report, str(one))  # the interpreter and word lists
     peak = _peak_rss_mb("extract", "--format", report, str(doc))
     assert peak - base < 40 * size_mb, f"{peak:.0f} MB peak for {size_mb:.2f} MB (base {base:.0f} MB)"
+
+
+def test_footnote_parse_peak_is_a_small_multiple_of_the_text() -> None:
+    """footnotes.parse holds each line once: no per-line tuple copies, no vouching entry per short
+    label, and its blocks are let go before markers are resolved (old code: 24.5x the text, now 14.5x).
+    Counted by tracemalloc, so only this call's own allocations are measured."""
+    import tracemalloc
+
+    from citecheck import footnotes
+
+    text = _reading_list(3_000)
+    tracemalloc.start()
+    try:
+        notes = footnotes.parse(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(notes.notes) == 3_000 and len(notes.markers) == 3_000
+    assert peak < 19 * len(text), f"parse peak {peak / len(text):.1f}x the text ({len(text)} chars)"
