@@ -26,6 +26,7 @@ resolver would not becomes a reason, never an exception.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import socket
 import ssl
@@ -77,8 +78,10 @@ def origin(url: str) -> str:
     return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
+@functools.lru_cache(maxsize=4096)
 def unrequestable(url: str) -> str | None:
-    """Why this URL cannot be requested (None: it can). Never raises, whatever the string."""
+    """Why this URL cannot be requested (None: it can). Never raises, whatever the string.
+    Remembered: a link is asked about when it is checked and again when it is requested."""
     if len(url) > MAX_URL:
         return f"it is {len(url)} characters long (at most {MAX_URL})"
     if (bad := _CONTROL.search(url)) is not None:
