@@ -25,7 +25,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -172,7 +172,7 @@ class Proposal:
     suspects: tuple[str, ...]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _path_span(written: str) -> tuple[int, int]:
     """Start and end of the path inside a written URL."""
     url = meant(written)
@@ -328,16 +328,23 @@ def _with_path(written: str, reference: str) -> str:
 class Context:
     """What the whole document says about its URLs, indexed once so that each repair is cheap.
 
-    Sized for a document of 500,000 URLs: a URL costs an entry in `plain` (or its edits in the memo)
-    and one string in `intact`; `by_squash` keeps only the groups a witness can come from."""
+    Sized for a document of 500,000 URLs: a URL costs an entry in `plain` (or its edits in the memo);
+    `by_squash` keeps only the intact URLs a witness can come from. A repair only moves hyphens, so
+    every candidate squashes as its written URL does: the group of that squash holds every intact
+    spelling that could witness it, and no index of all intact URLs is needed."""
 
     vocab: Vocabulary
     hyphenated_hosts: frozenset[str]
-    intact: frozenset[str]
     by_squash: Mapping[str, tuple[str, ...]]
     edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]]  # a memo of non-empty edits, filled as seen
-    plain: frozenset[str] = frozenset()
-    """URLs that build() found no edits in, unwrapped and hyphenated (most URLs: no memo entry each)."""
+    plain: Mapping[str, str] = field(default_factory=dict)
+    """URLs that build() found no edits in, unwrapped and hyphenated (most URLs: no memo entry
+    each), each to itself: `same` gives a URL found again the string already held."""
+
+    def same(self, written: str) -> str:
+        """The string build() holds for a URL spelled so, else `written`: a URL found a second
+        time is not held twice."""
+        return self.plain.get(written, written)
 
     def find_edits(self, written: str, breaks: Sequence[int], hyphenated: bool) -> list[Edit]:
         """`find_edits`, once per URL (a document repeats URLs, and build() has seen them all)."""
@@ -358,33 +365,43 @@ class Context:
         hyphenated = frozenset(host_of(u) for u in unique if _hyphenated_path(u))
         none: tuple[int, ...] = ()
         edits: dict[tuple[str, tuple[int, ...], bool], list[Edit]] = {}
-        plain: set[str] = set()
+        plain: dict[str, str] = {}
         intact: list[str] = []
         for url in unique:
             found = find_edits(url, none, vocab, True)
             if found:
                 edits[(url, none, True)] = found
             else:
-                plain.add(url)
+                plain[url] = url
             if not any(e.confident for e in found):
                 intact.append(url)
         return cls(
             vocab,
             hyphenated,
-            frozenset(_resource(u) for u in intact),
             _witness_groups(intact, [u for u in unique if (u, none, True) in edits]),
             edits,
-            frozenset(plain),
+            plain,
         )
 
 
 def _witness_groups(intact: Sequence[str], damaged: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Intact URLs by their squashed spelling, only where a witness can come from: a group of two
-    or more, or one that a URL with edits squashes to (a lone intact URL can witness only itself)."""
+    or more, or one that a URL with edits squashes to (a lone intact URL can witness only itself).
+
+    Two passes: the first keeps only the hash of each squash (an int, not a string and a list per
+    URL), so that the strings are built again only for the few URLs that share one."""
+    wanted = {_squash(u) for u in damaged}
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for url in intact:
+        h = hash(_squash(url))
+        (shared if h in seen else seen).add(h)
+    del seen
     groups: dict[str, list[str]] = {}
     for url in intact:
-        groups.setdefault(_squash(url), []).append(url)
-    wanted = {_squash(u) for u in damaged}
+        key = _squash(url)
+        if key in wanted or hash(key) in shared:
+            groups.setdefault(key, []).append(url)
     return {k: tuple(v) for k, v in groups.items() if len(v) > 1 or k in wanted}
 
 
@@ -421,11 +438,13 @@ def _squash(url: str) -> str:
 
 def _document_witness(written: str, cands: Sequence[str], context: Context) -> str | None:
     """A candidate (or an intact spelling) that the document itself writes elsewhere."""
+    group = context.by_squash.get(_squash(written), ())
+    spelled = {_resource(other) for other in group}
     for cand in cands:
-        if _resource(cand) in context.intact:
+        if _resource(cand) in spelled:
             return cand
     own = _resource(written)
-    for other in context.by_squash.get(_squash(written), ()):
+    for other in group:
         if _resource(other) != own and _oddity(other) < _oddity(written):
             return _with_path(written, other)
     return None

@@ -369,7 +369,7 @@ def _looks_like_url_piece(token: str) -> bool:
     return bool(re.search(r"[/=&?%#]|_|\d.*[A-Za-z].*\d|\.(?:html?|php|aspx?|pdf)\b", token))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def host_of(url: str) -> str:
     """The lower-case host of a URL without `www.`, or '' when it has none."""
     try:
