@@ -11,6 +11,7 @@ A block with body markers in it is always body, so body text is never swallowed.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -91,16 +92,15 @@ class _Styles:
         self.plain: PlainNotes | None = None
         self.plain_defs: dict[tuple[int, str], _Def] = {}
 
-
-    def _vouched(self, lines: Sequence[tuple[int, str]]) -> frozenset[tuple[int, str]]:
-        """The long numeric definition labels (line, label) that the sequence vouches for: the
+    def _vouched(self, lines: Sequence[tuple[int, str]]) -> frozenset[int]:
+        """The long numeric definition labels that the sequence vouches for (as `_vouch_key`s): the
         definition before or after them is within `_SEQUENCE_STEP` (an excerpt may start at 12000)."""
         found = [
             (number, d.label, int(d.label))
             for number, line in lines
             if (d := self._shape(number, line)) is not None and _numeric(d.label)
         ]
-        ok: set[tuple[int, str]] = set()  # only long labels: a short one needs no vouching
+        ok: set[int] = set()  # only long labels: a short one needs no vouching
         for k, (number, label, value) in enumerate(found):
             if not _long(label):
                 continue
@@ -109,7 +109,7 @@ class _Styles:
             if (before is not None and 0 < value - before <= _SEQUENCE_STEP) or (
                 after is not None and 0 < after - value <= _SEQUENCE_STEP
             ):
-                ok.add((number, label))
+                ok.add(_vouch_key(number, value))
         return frozenset(ok)
 
     def use_plain(self, lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -131,7 +131,7 @@ class _Styles:
         if self.plain is not None:
             return self.plain_defs.get((number, line))
         d = self._shape(number, line)
-        if d is not None and _long(d.label) and (number, d.label) not in self.vouched:
+        if d is not None and _long(d.label) and _vouch_key(number, int(d.label)) not in self.vouched:
             return None
         return d
 
@@ -182,6 +182,12 @@ class _Styles:
             for label in labels
             if len(label.removeprefix("⁺")) <= _MAX_DIGITS or not label[-1].isdigit()
         ]
+
+
+def _vouch_key(line: int, value: int) -> int:
+    """A definition's line and label value as one int: a document of 200,000 long labels keeps
+    200,000 small ints, not as many tuples and strings. Exact, as a label has at most 15 digits."""
+    return int(line * 10**_MAX_DIGITS + value)
 
 
 def _numeric(label: str) -> bool:
@@ -253,53 +259,58 @@ def _continuation_shape(block: Block, styles: _Styles) -> bool:
 def parse(text: str) -> Notes:
     """Find the footnotes, body markers and integrity problems of a plain-text document."""
     styles = _Styles(physical_lines(text))
-    drafts, body, raw = _sort(styles.use_plain(physical_lines(text)), styles)
+    # Only the blocks hold the lines, and _sort consumes them: each line is let go once sorted.
+    drafts, body, markers = _sort(deque(blocks(styles.use_plain(physical_lines(text)), styles)), styles)
     defined = {d.number for d in drafts}
-    markers = [
-        Marker(n, line)
-        for lbl, line in raw
-        for n in _resolve(lbl, defined, styles)
-        if n in defined or not _long(str(n))  # a long number is a marker only of a footnote that exists
-    ]
-    del raw
     named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
-    return Notes(drafts, tuple(markers), body, tuple(integrity(drafts, markers, named)), named)
+    return Notes(drafts, markers, body, tuple(integrity(drafts, markers, named)), named)
 
 
 def _sort(
-    lines: Sequence[tuple[int, str]], styles: _Styles
-) -> tuple[tuple[NoteDraft, ...], tuple[tuple[int, str], ...], list[tuple[str, int]]]:
-    """The footnotes, the body lines and the body's raw marker labels (label, line) of the lines.
+    blks: deque[Block], styles: _Styles
+) -> tuple[tuple[NoteDraft, ...], tuple[tuple[int, str], ...], tuple[Marker, ...]]:
+    """The footnotes, the body lines and the body's markers of the blocks, which it consumes.
 
-    A function of its own so that the lines, blocks and their classification are released before
-    the markers are resolved; each footnote becomes its draft as soon as the next one starts."""
-    blks = blocks(lines, styles)
-    defs = [styles.definition(b.start, b.first) for b in blks]
-    styles.named_base = max((int(d.label) for d in defs if d is not None and _numeric(d.label)), default=0)
-    shapes = [d is None and _continuation_shape(b, styles) for b, d in zip(blks, defs, strict=True)]
+    Each block and label is let go once read (only later ones are looked ahead at), so a note's
+    first line is held once, as its text, and a marker as its number. Definitions are numbered
+    first, in order, so that markers resolve as they are read, as they would after the notes."""
+    labels = [d.label if (d := styles.definition(b.start, b.first)) else None for b in blks]
+    numeric = (int(label) for label in labels if label is not None and _numeric(label))
+    styles.named_base = max(numeric, default=0)
+    shapes = [label is None and _continuation_shape(b, styles) for b, label in zip(blks, labels, strict=True)]
+    defined = {styles.number(label) for label in labels if label is not None}
     drafts: list[NoteDraft] = []
     note: tuple[int, int, list[tuple[int, str]]] | None = None
     body: list[tuple[int, str]] = []
-    raw: list[tuple[str, int]] = []
+    markers: list[Marker] = []
     attached_prev = False
-    for i, (blk, d) in enumerate(zip(blks, defs, strict=True)):
-        if d is not None:
+    for i in range(len(labels)):
+        blk, label = blks.popleft(), labels[i]
+        labels[i] = None
+        if label is not None:
+            d = styles.definition(blk.start, blk.first)
+            assert d is not None  # the same question as above
             if note is not None:
                 drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
-            note = (styles.number(d.label), blk.start, [(blk.start, d.rest), *blk.lines[1:]])
+            note = (styles.number(label), blk.start, [(blk.start, d.rest), *blk.lines[1:]])
             attached_prev = True
             continue
-        if note is not None and shapes[i] and _attaches(i, blks, defs, shapes, attached_prev):
+        if note is not None and shapes[i] and _attaches(i, blk, labels, shapes, attached_prev):
             note[2].extend(blk.lines)
             attached_prev = True
             continue
         attached_prev = False
         body += blk.lines  # the block's own line tuples, not copies
         for number, line in blk.lines:
-            raw += [(lbl, number) for lbl in styles.markers(line)]
+            markers += [
+                Marker(n, number)
+                for lbl in styles.markers(line)
+                for n in _resolve(lbl, defined, styles)
+                if n in defined or not _long(str(n))  # a long number marks only a footnote that exists
+            ]
     if note is not None:
         drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
-    return tuple(drafts), tuple(body), raw
+    return tuple(drafts), tuple(body), tuple(markers)
 
 
 def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
@@ -316,19 +327,17 @@ def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
     return [number]
 
 
-def _attaches(
-    i: int, blks: Sequence[Block], defs: Sequence[_Def | None], shapes: Sequence[bool], in_zone: bool
-) -> bool:
-    """Whether continuation-shaped block i belongs to the last footnote, by where it stands."""
+def _attaches(i: int, blk: Block, defs: Sequence[str | None], shapes: Sequence[bool], in_zone: bool) -> bool:
+    """Whether continuation-shaped block i (`blk`) belongs to the last footnote, by where it stands."""
     j = i + 1
-    while j < len(blks) and defs[j] is None and shapes[j]:
+    while j < len(defs) and defs[j] is None and shapes[j]:
         j += 1
-    if j < len(blks) and defs[j] is not None:
+    if j < len(defs) and defs[j] is not None:
         return True  # the start of the next page's footnote zone
     if not in_zone:
         return False
-    text = blks[i].text
-    return URL_RE.match(text.lstrip("<(")) is not None or (len(blks[i].lines) == 1 and " " not in text)
+    text = blk.text
+    return URL_RE.match(text.lstrip("<(")) is not None or (len(blk.lines) == 1 and " " not in text)
 
 
 def integrity(
