@@ -24,47 +24,59 @@ def extract(doc: Document) -> Extraction:
     body, problems = notes.body, notes.problems
     drafts = deque(notes.notes)
     del notes  # each draft is let go once its footnote is made (pieces are a copy of the text)
-    note_found: deque[list[FoundURL]] = deque()
+    written: list[str] = []
     body_flow = Flow(body)
     body_found = body_flow.links()
 
     def prose() -> Iterator[str]:
-        """Each flow's prose; a note's flow is made here and again for its footnote, never kept."""
+        """Each flow's prose, keeping only its URLs' text: a note's flow and URLs are found again
+        for its footnote, as holding every note's URL occurrences for a second pass is what
+        bounded a long document's memory."""
         for draft in drafts:
             flow = Flow(draft.pieces)
-            note_found.append(flow.links())
-            yield _prose(flow, note_found[-1])
+            found = flow.links()
+            written.extend(u.written for u in found)
+            yield _prose(flow, found)
         yield _prose(body_flow, body_found)
 
     vocab = repair.Vocabulary.from_texts(prose())
-    everything = (u.written for found in [*note_found, body_found] for u in found)
-    context = repair.Context.build(everything, vocab)
+    written.extend(u.written for u in body_found)
+    context = repair.Context.build(written, vocab)
+    written.clear()  # the context holds what it needs of them
 
     def link(found: FoundURL, flow: Flow, dates: _Dates) -> Link:
         proposal = repair.propose(found.written, found.breaks, context)
         url = proposal.repair.candidates[0] if proposal.repair else found.written
         start, end = _segment_bounds(flow, found)
         date = choose_date(dates.within(start, end), found.start)
-        return Link(found.written, meant(url), found.line, proposal.repair, date, proposal.suspects)
+        return Link(
+            context.same(found.written),
+            meant(context.same(url)),
+            found.line,
+            proposal.repair,
+            date,
+            proposal.suspects,
+        )
 
     result: list[Footnote] = []
     while drafts:
-        draft, found = drafts.popleft(), note_found.popleft()
+        draft = drafts.popleft()
         flow = Flow(draft.pieces)
+        found = flow.links()
         text = flow.text_without_url_breaks(found)
         lines = [line for line, _ in draft.pieces]
         dates = _Dates(flow.text)
         links = apply_known([link(u, flow, dates) for u in found], lines, doc.known_links, text)
         accessed = links[0].accessed if links else cited_date(text)
         result.append(Footnote(draft.number, draft.line, text, accessed, links, draft.label))
-    body_text = body_flow.text_without_url_breaks(body_found)
-    body_dates = _Dates(body_flow.text)
-    unnumbered = apply_known(
-        [link(u, body_flow, body_dates) for u in body_found],
-        [n for n, _ in body],
-        doc.known_links,
-        body_text,
-    )
+    # The body is most of a long document: its dates are read only if it cites, and its text is
+    # joined again only if the format states links to match (a copy of the body each, else).
+    body_dates = _Dates(body_flow.text if body_found else "")
+    unnumbered = tuple(link(u, body_flow, body_dates) for u in body_found)
+    if doc.known_links:
+        body_lines = (n for n, _ in body)
+        text = body_flow.text_without_url_breaks(body_found)
+        unnumbered = apply_known(unnumbered, body_lines, doc.known_links, text)
     return Extraction(doc.path, tuple(result), unnumbered, problems, _document_date(body, result))
 
 
