@@ -116,7 +116,7 @@ def _emit_chunks(chunks: Iterable[str], output: Path | None, *, utf8: bool = Fal
     encoding = "utf-8" if utf8 or output is not None else (sys.stdout.encoding or "utf-8")
     encoded = (mask(chunk).encode(encoding, errors="replace") for chunk in chunks)
     if output is not None:
-        write_atomic(output, b"".join(encoded))
+        write_atomic(output, encoded)  # piece by piece into the temporary file
         return
     sys.stdout.flush()
     for data in encoded:

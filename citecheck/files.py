@@ -44,11 +44,14 @@ class _Descriptor:
     fd: int | None
 
 
-def write_atomic(path: Path, text: str | bytes, *, like: Path | None = None) -> None:
-    """Write `text` (str as UTF-8, bytes as they are) to `path`: a regular file replaced atomically,
-    anything else in place. `like` gives a replaced file the owner, group and mode of another (a backup
-    those of its document)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+def write_atomic(path: Path, text: str | bytes | Iterable[bytes], *, like: Path | None = None) -> None:
+    """Write `text` (str as UTF-8, bytes as they are, or pieces of bytes as they come, so that a huge
+    report is never held whole) to `path`: a regular file replaced atomically, anything else in
+    place. `like` gives a replaced file the owner, group and mode of another (a backup those of its
+    document)."""
+    data: Iterable[bytes] = (
+        [text.encode("utf-8")] if isinstance(text, str) else [text] if isinstance(text, bytes) else text
+    )
     try:
         where = _resolve(path)
         if isinstance(where, _Descriptor):
@@ -148,7 +151,7 @@ def _own_fd(directory: Path, name: str) -> int | None:
     return int(name)
 
 
-def _write_descriptor(where: _Descriptor, data: bytes) -> None:
+def _write_descriptor(where: _Descriptor, data: Iterable[bytes]) -> None:
     """Write through our own descriptor (sharing its offset, working for a socket too), or open
     another process's (appending: never truncating a log that the shell opened with `>>`)."""
     if where.fd is not None:
@@ -161,7 +164,7 @@ def _write_descriptor(where: _Descriptor, data: bytes) -> None:
     _write_in_place(where.path, current, data)
 
 
-def _write_in_place(path: Path, current: os.stat_result, data: bytes) -> None:
+def _write_in_place(path: Path, current: os.stat_result, data: Iterable[bytes]) -> None:
     """Open what is not a regular file and write to it: a device, a FIFO, a descriptor's file."""
     if stat.S_ISDIR(current.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory")
@@ -174,13 +177,16 @@ def _write_in_place(path: Path, current: os.stat_result, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+def _write_all(fd: int, data: Iterable[bytes]) -> None:
+    for piece in data:
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
-def _replace(target: Path, data: bytes, current: os.stat_result | None, keep: os.stat_result | None) -> None:
+def _replace(
+    target: Path, data: Iterable[bytes], current: os.stat_result | None, keep: os.stat_result | None
+) -> None:
     """Write a temporary file beside `target` and rename it over it; `keep` is whose owner, group and
     mode the new file takes (None: a new file, with what the umask gives)."""
     directory = target.parent

@@ -558,3 +558,22 @@ def test_a_full_disk_leaves_the_target_and_its_link_whole(tmp_path: Path) -> Non
     assert one_line_error(done, "File too large")
     assert link.is_symlink() and target.read_bytes() == b"the previous version\n"
     assert temporaries(tmp_path, tmp_path / "elsewhere") == []
+
+
+def test_a_report_written_in_pieces_replaces_the_file_only_when_whole(tmp_path: Path) -> None:
+    """`-o FILE` writes the report piece by piece into the temporary file (a 30 MB document's JSON is
+    never joined in memory); a report that fails half-way leaves the old file as it was."""
+    from citecheck.files import write_atomic
+
+    target = tmp_path / "report.json"
+    write_atomic(target, (f"piece {n}\n".encode() for n in range(1000)))
+    assert target.read_text().splitlines()[999] == "piece 999"
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of a report"
+        raise RuntimeError("the report failed")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, failing())
+    assert target.read_text().startswith("piece 0\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
