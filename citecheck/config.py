@@ -270,9 +270,7 @@ def guard_warnings(config: Config, environ: Mapping[str, str]) -> list[str]:
     for name, what in _GUARD_FLAGS.items():
         where = config.origins.get(name, COMMAND_LINE)
         if getattr(config, name) is False and where != COMMAND_LINE:
-            found.append(
-                f"{name} = false (from {where}) turns the CI network guard off for {what} addresses"
-            )
+            found.append(f"{name} = false (from {where}) turns the CI network guard off for {what} addresses")
     return found
 
 

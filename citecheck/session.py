@@ -149,9 +149,7 @@ class _Lookups:
         if key not in self.tasks and _is_web(url):
             self.progress.add(1)
             skipped = Failure(url, "max-time", self.budget.detail)
-            self.tasks[key] = asyncio.ensure_future(
-                self.budget.within(self._one(url, when), skipped)
-            )
+            self.tasks[key] = asyncio.ensure_future(self.budget.within(self._one(url, when), skipped))
 
     async def get(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
         self.start(url, when)

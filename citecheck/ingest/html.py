@@ -514,9 +514,7 @@ class _Footnotes:
             if key:
                 self.items.setdefault(key, item)
 
-    def _add_generic(
-        self, target: Tag, target_id: str, anchor: Tag, *, before: bool = False
-    ) -> _Item | None:
+    def _add_generic(self, target: Tag, target_id: str, anchor: Tag, *, before: bool = False) -> _Item | None:
         """The footnote a generic marker points at: the target, or the block holding it (after the
         marker, unless the page lists its notes first: `before`)."""
         block = self._note_block(target, anchor, before=before)
