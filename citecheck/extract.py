@@ -10,12 +10,14 @@ import datetime as dt
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from citecheck import footnotes, repair
 from citecheck.dates import choose_date, cited_date, find_dates
 from citecheck.links import apply_known
-from citecheck.models import Document, Extraction, Footnote, Link, Notes
+from citecheck.models import Document, Extraction, Footnote, Link, Notes, Repair
 from citecheck.urls import Flow, FoundURL, meant
+from citecheck.wrap import Layout
 
 
 def extract(doc: Document) -> Extraction:
@@ -25,7 +27,13 @@ def extract(doc: Document) -> Extraction:
     drafts = deque(notes.notes)
     del notes  # each draft is let go once its footnote is made (pieces are a copy of the text)
     written: list[str] = []
-    body_flow = Flow(body)
+    note_lines = [draft.pieces for draft in drafts]
+    whole = Layout.measure(text for _, text in chain(*note_lines, body)) if doc.notes is None else None
+    note_layout = Layout.measure(text for draft in drafts for _, text in draft.pieces)
+    body_layout = Layout.measure(text for _, text in body)
+    if whole is not None:  # text as an extractor gave it: the whole of it says how it was wrapped
+        note_layout, body_layout = note_layout.with_document(whole), body_layout.with_document(whole)
+    body_flow = Flow(body, body_layout)
     body_found = body_flow.links()
 
     def prose() -> Iterator[str]:
@@ -33,7 +41,7 @@ def extract(doc: Document) -> Extraction:
         for its footnote, as holding every note's URL occurrences for a second pass is what
         bounded a long document's memory."""
         for draft in drafts:
-            flow = Flow(draft.pieces)
+            flow = Flow(draft.pieces, note_layout)
             found = flow.links()
             written.extend(u.written for u in found)
             yield _prose(flow, found)
@@ -45,7 +53,7 @@ def extract(doc: Document) -> Extraction:
     written.clear()  # the context holds what it needs of them
 
     def link(found: FoundURL, flow: Flow, dates: _Dates) -> Link:
-        proposal = repair.propose(found.written, found.breaks, context)
+        proposal = _proposal(found, context)
         url = proposal.repair.candidates[0] if proposal.repair else found.written
         start, end = _segment_bounds(flow, found)
         date = choose_date(dates.within(start, end), found.start)
@@ -56,19 +64,20 @@ def extract(doc: Document) -> Extraction:
             proposal.repair,
             date,
             proposal.suspects,
+            tuple(meant(context.same(alt)) for alt in found.alternatives),
         )
 
     result: list[Footnote] = []
     while drafts:
         draft = drafts.popleft()
-        flow = Flow(draft.pieces)
+        flow = Flow(draft.pieces, note_layout)
         found = flow.links()
         text = flow.text_without_url_breaks(found)
         lines = [line for line, _ in draft.pieces]
         dates = _Dates(flow.text)
         links = apply_known([link(u, flow, dates) for u in found], lines, doc.known_links, text)
         accessed = links[0].accessed if links else cited_date(text)
-        result.append(Footnote(draft.number, draft.line, text, accessed, links, draft.label))
+        result.append(Footnote(draft.number, draft.line, text, accessed, links, draft.label, draft.series))
     # The body is most of a long document: its dates are read only if it cites, and its text is
     # joined again only if the format states links to match (a copy of the body each, else).
     body_dates = _Dates(body_flow.text if body_found else "")
@@ -99,6 +108,22 @@ def _document_date(body: Sequence[tuple[int, str]], found: Sequence[Footnote]) -
         fn.accessed for fn in found if fn.accessed
     ]
     return max(cited, default=None)
+
+
+def _proposal(found: FoundURL, context: repair.Context) -> repair.Proposal:
+    """Repair's proposal for a found URL; where the line breaks favour another reading of its
+    hyphens (`FoundURL.reading`), that reading, repaired in turn, is the proposal."""
+    reading = found.reading
+    if reading is None:
+        return repair.propose(found.written, found.breaks, context)
+    proposal = repair.propose(reading.url, reading.breaks, context)
+    better = proposal.repair
+    if better is None:
+        return repair.Proposal(Repair("line-wrap", (reading.url,), (reading.reason,)), proposal.suspects)
+    edits = (reading.reason, *better.edits)
+    return repair.Proposal(
+        Repair("line-wrap", better.candidates, edits, better.confirmed_by), proposal.suspects
+    )
 
 
 def _prose(flow: Flow, found: Sequence[FoundURL]) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from citecheck.models import Extraction, Link, Snapshot
 
 FIXABLE = frozenset({"text", "markdown"})
-_GAP = r"[ \t]*\n[ \t]*|[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
-"""What extraction removed from inside a URL: a line break (and its indentation), an invisible character."""
+_GAP = r"-?[ \t]*\n[ \t]*|[\u00ad\u200b\u200c\u200d\u2060\ufeff]"
+"""What extraction removed from inside a URL: a line break (with its indentation, and a hyphen
+the wrap added), an invisible character."""
 _BETWEEN = f"(?:{_GAP})*"
 
 
@@ -35,14 +36,14 @@ def _locate(text: str, line_starts: list[int], link: Link) -> tuple[int, int, in
     """Where the written URL stands in the original text, from its line on: (start, end, how many
     of its characters stand there). A URL whose tail a page break moved far away matches in part."""
     head = link.written[:40]
-    pattern = re.compile(_BETWEEN.join(re.escape(ch) for ch in head))
+    pattern = re.compile(_BETWEEN.join("[-\u00ad]" if ch == "-" else re.escape(ch) for ch in head))
     start = line_starts[min(max(link.line, 1), len(line_starts)) - 1]
     m = pattern.search(text, start, min(len(text), start + 20 * (len(head) + 200)))
     if m is None:
         return None
     i, j, end = 0, m.start(), m.start()
     while i < len(link.written) and j < len(text):
-        if text[j] == link.written[i]:
+        if text[j] == link.written[i] or (text[j] == "\u00ad" and link.written[i] == "-"):
             i, j = i + 1, j + 1
             end = j  # the span ends after the last character that matched, never in a gap
         elif skip := _SKIP.match(text, j):

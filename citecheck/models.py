@@ -69,8 +69,11 @@ class Link:
     `suspects` are low-confidence alternatives (e.g. a lone path segment that might have lost
     a hyphen): never applied offline, only tried when the written URL fails live.
 
-    `url` and `suspects` never hold credentials (`user:pass@`), however the link was made: they are
-    stripped here, the one place every link passes, so no check, archive lookup, cache entry or
+    `readings` are the other ways to read line breaks at the URL's end that the text could not
+    settle (cut where it was joined, or joined where it was cut): tried when the URL fails live.
+
+    `url`, `suspects` and `readings` never hold credentials (`user:pass@`), however the link was
+    made: they are stripped here, the one place every link passes, so no check, archive lookup, cache entry or
     Save Page Now request can carry them. `written` keeps them; reports mask it.
     """
 
@@ -80,6 +83,7 @@ class Link:
     repair: Repair | None = None
     accessed: dt.date | None = None
     suspects: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
     archive_date: dt.date | None = None
     """The date its archived copy is chosen by: `accessed`, else its document's date (set by the
     run that looks it up; None: today's latest capture)."""
@@ -97,6 +101,8 @@ class Link:
             object.__setattr__(self, "visible", strip_credentials(self.visible))
         if any("@" in s for s in self.suspects):
             object.__setattr__(self, "suspects", tuple(strip_credentials(s) for s in self.suspects))
+        if any("@" in s for s in self.readings):
+            object.__setattr__(self, "readings", tuple(strip_credentials(s) for s in self.readings))
 
     @property
     def archive_key(self) -> tuple[str, dt.date | None]:
@@ -115,6 +121,9 @@ class Footnote:
     links: tuple[Link, ...]
     label: str | None = None
     """The label as written when it is not simply the number shown (Markdown's `[^note-3]`)."""
+    series: int = 1
+    """Which numbering series the note is in: court opinions, chapters and endnote sections
+    number their notes anew (`number` is what the reader sees)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,7 @@ class Marker:
 
     number: int
     line: int
+    series: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +154,7 @@ class NoteDraft:
     pieces: tuple[tuple[int, str], ...]
     label: str | None = None
     """The label as written, when the format has labels apart from the number it shows."""
+    series: int = 1
 
 
 @dataclass(frozen=True, slots=True)

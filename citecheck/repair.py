@@ -18,7 +18,6 @@ fails, never changed offline.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import math
 import re
@@ -26,13 +25,12 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib.util import find_spec
-from pathlib import Path
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from citecheck.models import Confirmation, Repair
 from citecheck.urls import URL_RE, host_of, meant
+from citecheck.words import english_ranks
 
 MAX_CANDIDATES = 8
 _MAX_TOKEN = 40
@@ -46,20 +44,6 @@ _HEX_GLUED = re.compile(r"([a-z]+)([0-9a-f]{32})")
 _ALPHA = re.compile(r"[a-z]+")
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
-
-
-@cache
-def english_ranks() -> dict[str, int]:
-    """Word → frequency rank, from the English word list that ships with wordninja."""
-    spec = find_spec("wordninja")
-    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
-        return {}
-    path = Path(spec.origin).parent / "wordninja" / "wordninja_words.txt.gz"
-    if not path.exists():  # pragma: no cover
-        path = Path(spec.origin).parent / "wordninja_words.txt.gz"
-    with gzip.open(path) as fh:
-        words = fh.read().decode().split()
-    return {w: i for i, w in enumerate(words)}
 
 
 def _fold(text: str) -> str:

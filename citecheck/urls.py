@@ -40,6 +40,7 @@ it (`(http://one.org/)(http://two.org/)`) is found too.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 import unicodedata
@@ -50,6 +51,7 @@ from functools import lru_cache
 from itertools import accumulate
 from urllib.parse import urlsplit
 
+from citecheck import wrap
 from citecheck.credentials import strip as strip_credentials
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -71,6 +73,13 @@ _BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _NOT_URL = f'\\s\\x00-\\x1f\\x7f-\\x9f<>"“”‘’«»\\\\^`{SUPERSCRIPT_DIGITS}{_BIDI}'
 URL_RE = re.compile(rf"(?:(?:https?|ftp)://|(?<![\w@./-])www\.)[^{_NOT_URL}]+", re.IGNORECASE)
 _URL_START = re.compile(r"(?:https?|ftp)://|(?<![\w@./-])www\.", re.IGNORECASE)
+# A scheme that a line break cut (`ht` / `tps://`, `https:` / `//`): browsers' break-all does it.
+_BR = r"[ \t]*\n[ \t]*"
+_SPLIT_SCHEME = re.compile(
+    rf"(?<![\w/])(?:h(?:{_BR})?t(?:{_BR})?t(?:{_BR})?p(?:{_BR})?s?|f(?:{_BR})?t(?:{_BR})?p)(?:{_BR})?:(?:{_BR})?/(?:{_BR})?/",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(_BR)
 _URL_RUN = re.compile(rf"[^{_NOT_URL}]+")
 # The next line's first token, as line-wrap joining has always read it (`{}|` end it).
 _TOKEN_RE = re.compile(rf"[^{_NOT_URL}{{}}|]+")
@@ -83,11 +92,9 @@ _EVENT_RE = re.compile(r"[()\[\]{}/?#&=]|[^\x00-\x7f]")
 _SEGMENT_ENDS = "/?#&="
 _NON_ASCII_ESCAPE = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
 
-# A line that ends on one of these is cut mid-URL, whatever follows.
-_OPEN_ENDINGS = "-_=&?%#~+"
-# A continuation that starts with one of these can only be the rest of a URL.
-_CONTINUATION_STARTS = "/?&#=%"
-_URLISH = re.compile(r"[/=&?_%#]|\.(?:html?|php|aspx?|pdf|jsp)\b|\d[a-z]|[a-z]\d", re.IGNORECASE)
+_MAX_ALTERNATIVES = 3
+_HEAD_KEPT = 256
+"""What the join decision reads of a URL's start (its host is in there): a long wrap stays linear."""
 
 
 def normalize(text: str) -> str:
@@ -246,25 +253,46 @@ def meant(written: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FoundURL:
-    """A URL occurrence in a flow: its written text, first line, and where line breaks were joined."""
+    """A URL occurrence in a flow: its written text, first line, and where line breaks were joined.
+
+    `reading` is the URL the line breaks favour when it is not the written one (a hyphen at a
+    break that the typesetter added, or one the extractor dropped); `alternatives` are the other
+    readings the text could not settle (the URL cut at a break it was joined across, joined
+    across one it was cut at, a hyphen read the other way)."""
 
     written: str
     line: int
     start: int
     end: int
     breaks: tuple[int, ...]
+    alternatives: tuple[str, ...] = ()
+    reading: Reading | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The URL as the line breaks favour reading it, its own breaks, and why, in words."""
+
+    url: str
+    breaks: tuple[int, ...]
+    reason: str
+
+
+_Pieces = list[tuple[int, str]]
 
 
 class Flow:
     """Lines of one footnote (or of the body) joined by newlines, with their line numbers.
 
     Lines may come from separate paragraphs (a footnote continued after a page break); the URL
-    search treats each join as a line end, which is what it is.
+    search treats each join as a line end, which is what it is. `layout` is what the region's
+    lines say about the wrap (`wrap.Layout`), the evidence for joining a URL across a break.
     """
 
-    def __init__(self, pieces: Sequence[tuple[int, str]]) -> None:
+    def __init__(self, pieces: Sequence[tuple[int, str]], layout: wrap.Layout = wrap.UNKNOWN) -> None:
         texts = [normalize(text) for _, text in pieces]
         self.text = "\n".join(texts)
+        self.layout = layout
         self._lines = [line for line, _ in pieces]
         self._offsets: list[int] = []
         pos = 0
@@ -283,25 +311,113 @@ class Flow:
         ended early) reuses where that run ends: measured once, so glued URLs stay linear."""
         found: list[FoundURL] = []
         pos = run_end = 0
-        while (m := _URL_START.search(self.text, pos)) is not None:
-            start = m.start()
-            if start >= run_end:
+        while (m := self._start(pos)) is not None:
+            start, scheme = m
+            if scheme:  # a cut scheme: the run starts where the scheme's last piece does
+                run = _URL_RUN.match(self.text, scheme[-1][0])
+                run_end = run.end() if run else scheme[-1][0]
+            elif start >= run_end:
                 run = _URL_RUN.match(self.text, start)
-                run_end = run.end() if run else m.end()
-            if run_end == m.end():  # a scheme and nothing after it
-                pos = run_end
-                continue
-            link, pos = self._link_at(start, run_end)
+                run_end = run.end() if run else start
+            link, pos = self._link_at(start, run_end, scheme)
             if link is not None:
                 found.append(link)
         return found
 
-    def _link_at(self, start: int, end: int) -> tuple[FoundURL | None, int]:
-        """The URL a run `text[start:end]` starts (None if not plausible) and where the search
-        goes on: right after it when the boundary rules ended it early, else after all its text."""
-        head = bound(self.text, start, end)
+    def _start(self, pos: int) -> tuple[int, _Pieces] | None:
+        """Where the next URL starts, and, if a line break cut its scheme, the scheme's pieces
+        before the line its last part is on."""
+        m = _URL_START.search(self.text, pos)
+        end = m.start() if m else len(self.text)
+        if "\n" in self.text[pos : end + 8]:
+            for split in _SPLIT_SCHEME.finditer(self.text, pos, min(len(self.text), end + 16)):
+                if split.start() >= end:
+                    break
+                if "\n" in split.group(0):
+                    return split.start(), self._scheme_pieces(split)
+        return (m.start(), []) if m else None
+
+    def _scheme_pieces(self, split: re.Match[str]) -> _Pieces:
+        """A cut scheme's pieces: one per line, the last one starting where its last line does."""
+        pieces: _Pieces = []
+        at = split.start()
+        for br in _BREAK.finditer(self.text, split.start(), split.end()):
+            pieces.append((at, self.text[at : br.start()]))
+            at = br.end()
+        return [*pieces, (at, "")]
+
+    def _link_at(self, start: int, end: int, scheme: _Pieces) -> tuple[FoundURL | None, int]:
+        """The URL a run starts (None if not plausible) and where the search goes on: right
+        after it when the boundary rules ended it early, else after all its text."""
+        rest = scheme[-1][0] if scheme else start
+        head = bound(self.text, rest, end)
+        pieces = [*scheme[:-1], (rest, self.text[rest:head])]
+        joins = [wrap.Join.SURE] * (len(pieces) - 1)
         # A URL that ends before its line does holds no line break: it is not joined to the next.
-        pieces = self._pieces(start, end) if head == end else [(start, self.text[start:head])]
+        if head == end:
+            pieces, more = self._pieces(pieces, end)
+            joins += more
+        readings = _readings(joins)
+        link, pos = self._reading(pieces[: readings[0]], start)
+        if link is None:
+            return None, pos
+        link, alternatives = self._hyphens(link, pieces[: readings[0]])
+        for n in readings[1:]:
+            alt, _ = self._reading(pieces[:n], start)
+            if alt is not None and alt.written not in (link.written, *alternatives):
+                alternatives.append(alt.written)
+        if alternatives:
+            link = dataclasses.replace(link, alternatives=tuple(alternatives[: _MAX_ALTERNATIVES + 1]))
+        return link, pos
+
+    def _hyphens(self, link: FoundURL, pieces: _Pieces) -> tuple[FoundURL, list[str]]:
+        """The URL with its hyphens at line breaks read as the layout says, and the other readings:
+        one written at a break between letters may be the typesetter's (`wrap.keeps_hyphen`), and
+        an extractor that dehyphenates may have dropped one where a line ended (`wrap.lost_hyphen`)."""
+        w = link.written
+        spots = [
+            b
+            for b in link.breaks
+            if 2 <= b < len(w)
+            and w[b - 1] == "-"
+            and w[b].isalnum()
+            and (w[b - 2].isalpha() or w[b - 2] in "./")
+        ]
+        if not spots:
+            return self._lost_hyphen(link, pieces)
+        dropped = [
+            b for b in spots if not wrap.keeps_hyphen(_letters(w, b - 1, -1), _letters(w, b, 1), self.layout)
+        ]
+        kept = [b for b in spots if b not in dropped]
+        other, _ = _without_hyphens(w, link.breaks, kept)
+        if not dropped:
+            return link, [other]
+        url, breaks = _without_hyphens(w, link.breaks, dropped)
+        reading = Reading(url, breaks, "a hyphen the typesetter added where the line broke")
+        return dataclasses.replace(link, reading=reading), [other] if other not in (url, w) else []
+
+    def _lost_hyphen(self, link: FoundURL, pieces: _Pieces) -> tuple[FoundURL, list[str]]:
+        """Where a dehyphenating extractor joined two lines inside the URL, dropping the hyphen the
+        line ended with: at a full line's width from the line's start (`Layout.dehyphenated`)."""
+        if not self.layout.dehyphenated:
+            return link, []
+        at, near = 0, []
+        for offset, text in pieces:
+            col = offset - (self.text.rfind("\n", 0, offset) + 1)
+            near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
+            at += len(text)
+        ranked = wrap.lost_hyphen(link.written, [i for i in near if i < len(link.written)])
+        w = link.written
+        fixed = [w[:i] + "-" + w[i:] for i, _ in ranked]
+        if not ranked or not ranked[0][1]:
+            return link, fixed  # only candidates for `verify`
+        breaks = tuple(sorted({*link.breaks, ranked[0][0] + 1}))
+        reading = Reading(fixed[0], breaks, "a hyphen the extractor dropped where it joined two lines")
+        return dataclasses.replace(link, reading=reading), fixed[1:]
+
+    def _reading(self, pieces: _Pieces, start: int) -> tuple[FoundURL | None, int]:
+        """The URL that a reading (the first pieces of a wrapped run) writes, and where the
+        search goes on after it."""
         written = "".join(text for _, text in pieces)
         head = bound(written)
         kept = trim(host_cut(trim(written[:head])))
@@ -312,37 +428,41 @@ class Flow:
             return None, pos
         return FoundURL(kept, self.line_at(start), start, _flow_offset(pieces, len(kept)), breaks), pos
 
-    def _pieces(self, start: int, end: int) -> list[tuple[int, str]]:
-        """A run of URL characters and its continuations on the next lines, with flow offsets."""
-        pieces = [(start, self.text[start:end])]
-        closed = ">" in pieces[0][1]
-        angle = start > 0 and self.text[start - 1] == "<"
-        while (cont := self._continuation(pieces[-1][1][-1], closed, end, angle)) is not None:
-            pieces.append((cont.start(), cont.group(0)))  # joined once: a long wrap stays linear
-            closed = closed or ">" in cont.group(0)
-            end = cont.end()
-        return pieces
+    def _pieces(self, pieces: _Pieces, end: int) -> tuple[_Pieces, list[wrap.Join]]:
+        """A run of URL characters and its continuations on the next lines, with flow offsets,
+        and the verdict on each line break joined."""
+        joins: list[wrap.Join] = []
+        head = "".join(text for _, text in pieces)[:_HEAD_KEPT]
+        closed = ">" in head
+        angle = pieces[0][0] > 0 and self.text[pieces[0][0] - 1] == "<"
+        last = head[-1:]
+        while cont := self._continuation(head if len(head) < _HEAD_KEPT else head + last, closed, end, angle):
+            tail, verdict = cont
+            pieces.append((tail.start(), tail.group(0)))  # joined once: a long wrap stays linear
+            joins.append(verdict)
+            closed = closed or ">" in tail.group(0)
+            if len(head) < _HEAD_KEPT:
+                head = (head + tail.group(0))[:_HEAD_KEPT]
+            last, end = tail.group(0)[-1], tail.end()
+        return pieces, joins
 
-    def _continuation(self, last: str, closed: bool, end: int, angle: bool) -> re.Match[str] | None:
-        """The rest of a URL on the next line, if the line ended inside it (`last`: the URL's
-        last character so far; `closed`: whether it holds a `>`)."""
-        newline = re.compile(r"[ \t]*\n[ \t]*").match(self.text, end)
-        if newline is None:
+    def _continuation(
+        self, head: str, closed: bool, end: int, angle: bool
+    ) -> tuple[re.Match[str], wrap.Join] | None:
+        """The rest of a URL on the next line, if the line may have ended inside it (`head`: the
+        URL's first characters and its last), with the verdict on that line break."""
+        newline = _BREAK.match(self.text, end)
+        if newline is None or not head:
             return None
         tail = _TOKEN_RE.match(self.text, newline.end())
-        if tail is None or URL_RE.match(tail.group(0)):
+        if tail is None:
             return None
-        token = tail.group(0)
         after = self.text[tail.end() : tail.end() + 1]
-        if angle and after == ">" and not closed:
-            return tail
-        if token[0] in _CONTINUATION_STARTS:
-            return tail
-        if last in _OPEN_ENDINGS and (token[0].islower() or token[0].isdigit() or _URLISH.search(token)):
-            return tail
-        if last.isalnum() and _URLISH.search(trim(token)) and " " not in token:
-            return tail if _looks_like_url_piece(trim(token)) else None
-        return None
+        if angle and after == ">" and not closed and not URL_RE.match(tail.group(0)):
+            return tail, wrap.Join.SURE
+        line = self.text[self.text.rfind("\n", 0, end) + 1 : self.text.index("\n", end)]
+        verdict = wrap.decide(head, line, tail.group(0), self.layout)
+        return (tail, verdict) if verdict > wrap.Join.STOP else None
 
     def text_without_url_breaks(self, found: Sequence[FoundURL]) -> str:
         """The flow as one line of text: breaks inside URLs removed, others made spaces."""
@@ -355,6 +475,41 @@ class Flow:
         return " ".join("".join(out).split())
 
 
+def _letters(text: str, at: int, step: int) -> str:
+    """The run of letters before `at` (step -1) or from `at` on (step 1)."""
+    end = at
+    if step < 0:
+        while end > 0 and text[end - 1].isalpha():
+            end -= 1
+        return text[end:at]
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[at:end]
+
+
+def _without_hyphens(written: str, breaks: Sequence[int], at: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    """`written` without the hyphens just before the breaks `at`, and its breaks moved to match."""
+    drop = set(at)
+    out, pos, shift, moved = [], 0, 0, []
+    for b in breaks:
+        if b in drop:
+            out.append(written[pos : b - 1])
+            pos, shift = b, shift + 1
+        moved.append(b - shift)
+    out.append(written[pos:])
+    return "".join(out), tuple(moved)
+
+
+def _readings(joins: Sequence[wrap.Join]) -> list[int]:
+    """How many pieces each reading of a wrapped run takes, the favoured one first: up to the
+    first break that probably ended the URL; then the other unsettled cuts and the whole run."""
+    n = len(joins) + 1
+    primary = next((i + 1 for i, j in enumerate(joins) if j == wrap.Join.UNLIKELY), n)
+    others = [i + 1 for i, j in enumerate(joins) if j in (wrap.Join.LIKELY, wrap.Join.UNLIKELY)]
+    others.append(n)
+    return [primary, *[k for k in dict.fromkeys(others) if k != primary][:_MAX_ALTERNATIVES]]
+
+
 def _flow_offset(pieces: Sequence[tuple[int, str]], k: int) -> int:
     """The flow offset just after the first `k` characters of the joined pieces."""
     for offset, text in pieces:
@@ -362,11 +517,6 @@ def _flow_offset(pieces: Sequence[tuple[int, str]], k: int) -> int:
             return offset + k
         k -= len(text)
     return pieces[-1][0] + len(pieces[-1][1])
-
-
-def _looks_like_url_piece(token: str) -> bool:
-    """A token that only a URL would contain: no prose word is mixed case with digits or underscores."""
-    return bool(re.search(r"[/=&?%#]|_|\d.*[A-Za-z].*\d|\.(?:html?|php|aspx?|pdf)\b", token))
 
 
 @lru_cache(maxsize=1 << 12)

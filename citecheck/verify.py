@@ -3,7 +3,9 @@
 A repaired link is confirmed live by the first candidate that answers 2xx (possibly after
 redirects); if only the written URL works, the written URL was right and the proposal is dropped;
 if nothing works, the best proposal stays, unconfirmed. A suspect (a low-confidence alternative)
-is tried only when the written URL is dead. No I/O here: the check function is passed in.
+is tried only when the written URL is dead; so are the other readings of the line breaks at the
+URL's end (`Link.readings`), first, as a URL cut or joined at the wrong break fails whatever
+its hyphens. No I/O here: the check function is passed in.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def second_pass(links: Iterable[Link], checks: Mapping[str, LinkCheck]) -> list[
     """Then: the other candidates of repairs the first pass did not confirm, and suspects of dead links."""
     urls: list[str] = []
     for link in links:
+        if link.readings and _fails(checks.get(link.url)):
+            urls += link.readings[:MAX_LIVE_CANDIDATES]
         if link.repair is not None and not works(checks.get(link.url)):
             urls += link.repair.candidates[1:MAX_LIVE_CANDIDATES]
         elif link.repair is None and link.suspects and _fails(checks.get(link.url)):
@@ -54,6 +58,16 @@ def second_pass(links: Iterable[Link], checks: Mapping[str, LinkCheck]) -> list[
 
 def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
     """The link as the live evidence shows it."""
+    if link.readings and _fails(checks.get(link.url)) and not _confirmed(link, checks):
+        for reading in link.readings[:MAX_LIVE_CANDIDATES]:
+            if works(checks.get(reading)):
+                found = Repair(
+                    "line-wrap",
+                    (reading,),
+                    (f"{link.written} → {reading} (read across the line break, found live)",),
+                    Confirmation.LIVE,
+                )
+                return dataclasses.replace(link, url=reading, repair=found)
     repair = link.repair
     if repair is not None:
         for candidate in repair.candidates[:MAX_LIVE_CANDIDATES]:
@@ -72,6 +86,12 @@ def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
                 )
                 return dataclasses.replace(link, url=suspect, repair=found)
     return link
+
+
+def _confirmed(link: Link, checks: Mapping[str, LinkCheck]) -> bool:
+    """Whether a repair candidate or the written URL works: then the reading was right."""
+    tried = (*link.repair.candidates[:MAX_LIVE_CANDIDATES], meant(link.written)) if link.repair else ()
+    return any(works(checks.get(url)) for url in tried)
 
 
 def apply(extraction: Extraction, checks: Mapping[str, LinkCheck]) -> Extraction:
@@ -124,8 +144,7 @@ def replace_links(extraction: Extraction, new: Mapping[int, Link]) -> Extraction
         return new.get(next(position), link)
 
     footnotes = tuple(
-        dataclasses.replace(fn, links=tuple(pick(lk) for lk in fn.links))
-        for fn in extraction.footnotes
+        dataclasses.replace(fn, links=tuple(pick(lk) for lk in fn.links)) for fn in extraction.footnotes
     )
     unnumbered = tuple(pick(lk) for lk in extraction.unnumbered_links)
     return dataclasses.replace(extraction, footnotes=footnotes, unnumbered_links=unnumbered)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from citecheck.errors import InputError
-from citecheck.ingest.text import decode_text
+from citecheck.ingest.text import decode_text, drawn_hyphens
 from citecheck.models import Document
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -81,7 +81,7 @@ def read_document(path: str, input_format: str | None = None) -> Document:
 def document_from_bytes(data: bytes, name: str, fmt: str) -> Document:
     """A document from bytes already read, in a known format."""
     if fmt == "text":
-        return Document(path=name, text=decode_text(data, name))
+        return Document(path=name, text=drawn_hyphens(decode_text(data, name)))
     try:
         reader = importlib.import_module(f"citecheck.ingest.{fmt}")
     except ModuleNotFoundError:

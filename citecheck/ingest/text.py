@@ -8,6 +8,7 @@ guessing silently would corrupt URLs.
 from __future__ import annotations
 
 import codecs
+import re
 
 from citecheck.errors import InputError
 
@@ -18,6 +19,26 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+_SOFT_IN_WORD = re.compile("(?<=\\S)\u00ad(?=\\S)")
+_HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
+_DRAWN_RATIO = 4
+
+
+def drawn_hyphens(text: str) -> str:
+    """The text with its soft hyphens made hyphens, when it writes every hyphen it drew so.
+
+    A soft hyphen is invisible wherever a line does not break at it, and a text copied from a
+    web page keeps those. But some PDFs map their one hyphen glyph to U+00AD, so that mutool and
+    pypdf give every drawn hyphen, in words and URLs (`eur\u00adlex.europa.eu`), as one: such a
+    text writes soft hyphens inside words and (next to) no hyphens of its own."""
+    if "\u00ad" not in text:
+        return text
+    soft = sum(1 for _ in _SOFT_IN_WORD.finditer(text))
+    if soft < 3 or soft < _DRAWN_RATIO * sum(1 for _ in _HYPHEN_IN_WORD.finditer(text)):
+        return text
+    return text.replace("\u00ad", "-")
 
 
 def decode_text(data: bytes, name: str) -> str:

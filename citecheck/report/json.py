@@ -1,11 +1,12 @@
 """The JSON report, schema `citecheck.report/1` exactly as `shared/CONTRACT.md` gives it. Pure.
 
 Extensions (allowed by the contract, never changing a field it defines): per link `accessed`,
-`verdict`, `suspects`, `mismatch` (the visible URL, the target and the visible URL's status, when
-the link's visible URL is another URL than its target), `save` (a Save Page Now outcome), `match`
-(is the page the cited work) and `repair.edits`; per footnote `label` (the label as written, or
-the number when the note has no label of its own); per document `date`; in the summary `mismatched`;
-in the summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
+`verdict`, `suspects`, `readings` (other readings of the line breaks at the URL's end),
+`mismatch` (the visible URL, the target and the visible URL's status, when the link's visible
+URL is another URL than its target), `save` (a Save Page Now outcome), `match` (is the page the
+cited work) and `repair.edits`; per footnote `label` (the label as written, or the number when
+the note has no label of its own); per document `date`; in the summary `mismatched`; in the
+summary `archive_requests` (requests made to the archive, by kind), `hosts_given_up` (hosts
 whose other links were not requested after repeated timeouts, with their count of timed-out URLs)
 and `time_limit_reached` (whether `--max-time` cut the run short).
 """
@@ -57,6 +58,7 @@ def link_dict(link: Link, results: Results) -> dict[str, Any]:
         "accessed": _iso(link.accessed),
         "verdict": results.verdict(link).value,
         "suspects": list(link.suspects),
+        "readings": list(link.readings),
         "mismatch": _mismatch(link, results),
         "save": _save(results.saves.get(link.url)),
         "match": match_dict(results.match(link)),
@@ -103,6 +105,7 @@ def _save(save: SaveResult | None) -> dict[str, Any] | None:
 def _footnote(fn: Footnote, results: Results) -> dict[str, Any]:
     return {
         "number": fn.number,
+        "series": fn.series,
         "label": fn.label if fn.label is not None else str(fn.number),
         "line": fn.line,
         "text": fn.text,

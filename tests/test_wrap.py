@@ -1,0 +1,198 @@
+"""The one decision on a line break at a URL's end (citecheck.wrap), and the readings it leaves.
+
+Each row is a URL broken as a real typesetter and extractor broke one in bench/corpus (LaTeX url
+and xurl, LibreOffice, Chromium's break-all, typst; pdftotext, mutool, pypdf), or a negative:
+a URL that ended at the line's end, followed by prose, another URL, a DOI, a year, a list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from citecheck.urls import Flow
+from citecheck.wrap import UNKNOWN, Join, Layout, decide, keeps_hyphen, lost_hyphen
+
+FULL = Layout(width=80, spaced=False)
+SPACED = Layout(width=80, spaced=True)
+HYPHENATING = Layout(width=80, spaced=False, hyphenates=True)
+
+
+def full_line(url_head: str) -> str:
+    """A line of the FULL layout's width that ends with the URL's head."""
+    return "x" * max(0, 80 - len(url_head) - 1) + " " + url_head
+
+
+@pytest.mark.parametrize(
+    ("head", "token", "layout", "expected"),
+    [
+        # breaks that can only be inside a URL
+        ("https://", "www.amnesty.org/en/", UNKNOWN, Join.SURE),  # after the scheme
+        ("https://www.", "amnesty.org/en/", UNKNOWN, Join.SURE),  # after `www.`
+        ("https://ec.", "europa.eu/commission/", UNKNOWN, Join.SURE),  # inside the host
+        ("https://storage", ".courtlistener.com/recap/", UNKNOWN, Join.SURE),  # a dot on the next line
+        ("https://www.lawfare-", "media.org/article", UNKNOWN, Join.SURE),  # a hyphenated host
+        ("https://example.org/a", "/b/c", UNKNOWN, Join.SURE),  # the next line starts with `/`
+        ("https://example.org/p?id", "=5", UNKNOWN, Join.SURE),
+        ("https://example.org/p?a=1", "&b=2", UNKNOWN, Join.SURE),
+        ("https://example.org/story?id=", "577822214", UNKNOWN, Join.SURE),  # after `=`
+        ("https://example.org/some-", "thing", UNKNOWN, Join.SURE),  # after `-`
+        ("https://example.org/a_", "b", UNKNOWN, Join.SURE),  # after `_`
+        ("https://example.org/p?", "q=1", UNKNOWN, Join.SURE),  # after `?`
+        ("https://example.org/p&", "q=1", UNKNOWN, Join.SURE),  # after `&`
+        # after `/`, `.` and `:` a URL-shaped token goes on
+        ("https://www.bbc.com/news/articles/", "c1b152d9d97o.", UNKNOWN, Join.SURE),
+        ("https://www.npr.org/2024/11/28/g-s1-32755/", "rights-families-treaty-guards.", UNKNOWN, Join.SURE),
+        ("https://x.com/", "nayibbukele/status/1901245427216978290", UNKNOWN, Join.SURE),
+        ("https://storage.courtlistener.com/recap/gov.", "uscourts.dcd.509415/gov.pdf.", UNKNOWN, Join.SURE),
+        ("https://example.org/report.", "pdf", UNKNOWN, Join.SURE),  # a file extension
+        ("https://doi.org/", "10.1000/182", UNKNOWN, Join.SURE),  # a DOI after a resolver
+        ("https://example.org:", "8080/x", UNKNOWN, Join.SURE),  # a port: digits and a path
+        # between two letters or digits (break-all, xurl): the token's shape and the line decide
+        ("https://www.bbc.com/news/articles/c849195b", "d04o", UNKNOWN, Join.LIKELY),
+        ("https://example.org/custody-survey-re", "port.html", UNKNOWN, Join.LIKELY),
+        ("https://example.org/custody-survey-re", "port.html", FULL, Join.SURE),
+        ("https://example.org/guards-treaty-gu", "ards", FULL, Join.LIKELY),
+        ("https://example.org/guards-treaty-gu", "ards", UNKNOWN, Join.UNLIKELY),
+        # negatives: the URL ended at the line's end
+        ("https://example.org/a", "and", UNKNOWN, Join.UNLIKELY),  # prose: kept as a candidate only
+        ("https://example.org/a/", "Next", UNKNOWN, Join.STOP),  # a sentence starts
+        ("https://example.org/a.", "See", FULL, Join.STOP),
+        ("https://example.org/a.", "e.g.", UNKNOWN, Join.STOP),
+        ("https://example.org/report", "(https://web.archive.org/web/2025/x)", UNKNOWN, Join.STOP),
+        ("http://example.com", "slack://open?team=1", UNKNOWN, Join.STOP),  # another scheme
+        ("https://example.org/a", "https://example.org/b", UNKNOWN, Join.STOP),  # another URL
+        ("https://example.org/a", "www.example.org/b", UNKNOWN, Join.STOP),
+        ("https://example.org/page", "10.1000/182", UNKNOWN, Join.STOP),  # a DOI: a new citation
+        ("https://example.org/page", "2025", UNKNOWN, Join.UNLIKELY),  # a year at the line start
+        ("https://example.org/page/", "2.", FULL, Join.LIKELY),  # a numbered list item after `/`
+        ("https://example.org/page", "1.", UNKNOWN, Join.UNLIKELY),
+        ("https://example.org/a", "“Quoted", UNKNOWN, Join.STOP),
+        ("https://a.example.org.", "Nothing", UNKNOWN, Join.STOP),  # a host that has a dot ends a sentence
+    ],
+)
+def test_decide(head: str, token: str, layout: Layout, expected: Join) -> None:
+    line = full_line(head) if layout is FULL else f"see {head}"
+    assert decide(head, line, token, layout) == expected
+
+
+def test_a_line_broken_at_a_space_ends_the_url() -> None:
+    """mutool and pypdf keep the space a line broke at: a URL before it ended there."""
+    head = "https://example.org/a/"
+    assert decide(head, full_line(head), "rights-families", FULL) == Join.SURE
+    assert decide(head, full_line(head) + " ", "rights-families", SPACED) == Join.UNLIKELY
+    assert decide(head, full_line(head) + " ", "and", SPACED) == Join.STOP
+
+
+def test_layout_measures_width_spaces_and_hyphenation() -> None:
+    lines = [
+        "word " * 15 + "end",
+        "short",
+        *["word " * 16] * 8,
+        "investi-",
+        "gation goes on",
+        "con-",
+        "ditions",
+    ]
+    layout = Layout.measure(lines)
+    assert layout.width == len(("word " * 16).rstrip())
+    assert layout.spaced  # eight of thirteen lines end in a space
+    assert layout.hyphenates
+    assert not Layout.measure(["a long-", "term plan", "well-", "known"]).hyphenates  # compounds
+    assert Layout.measure(["one", "two"]).width is None  # too few lines to tell
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "layout", "kept"),
+    [
+        ("state", "ment", HYPHENATING, False),  # a word the typesetter split
+        ("re", "leases", HYPHENATING, False),
+        ("courtlisten", "er", HYPHENATING, False),  # fragments
+        ("torture", "conditions", HYPHENATING, True),  # a slug's own hyphen
+        ("state", "ment", UNKNOWN, True),  # a typesetter that does not hyphenate adds none
+        ("b", "bc", HYPHENATING, False),  # LibreOffice hyphenates hosts too: `www.b-` / `bc.com`
+        ("", "com", UNKNOWN, False),  # after `.` or `/`: `www.nytimes.-` / `com`
+    ],
+)
+def test_keeps_hyphen(before: str, after: str, layout: Layout, kept: bool) -> None:
+    assert keeps_hyphen(before, after, layout) is kept
+
+
+def found(lines: list[str], layout: Layout = UNKNOWN) -> list[tuple[str, tuple[str, ...]]]:
+    flow = Flow([(i + 1, line) for i, line in enumerate(lines)], layout)
+    return [(u.written, u.alternatives) for u in flow.links()]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a scheme cut by break-all
+        (["see ht", "tps://www.aclu.org/cases/x (last visited)"], [("https://www.aclu.org/cases/x", ())]),
+        (["see https:", "//www.aclu.org/cases/x"], [("https://www.aclu.org/cases/x", ())]),
+        (["see https://", "www.aclu.org/cases/x"], [("https://www.aclu.org/cases/x", ())]),
+        # a URL at a paragraph's end followed by prose: the joined reading is only a candidate
+        (
+            ["see https://example.org/a", "and then more"],
+            [("https://example.org/a", ("https://example.org/aand",))],
+        ),
+        # followed by another URL, by a DOI: two citations
+        (
+            ["https://example.org/report", "(https://web.archive.org/web/2025/https://example.org/report)"],
+            [
+                ("https://example.org/report", ()),
+                ("https://web.archive.org/web/2025/https://example.org/report", ()),
+            ],
+        ),
+        (["https://example.org/page", "10.1000/182"], [("https://example.org/page", ())]),
+        # a join the text favours keeps the cut reading as a candidate
+        (
+            [full_line("https://example.org/guards-treaty-gu"), "ards (last visited)"],
+            [("https://example.org/guards-treaty-guards", ("https://example.org/guards-treaty-gu",))],
+        ),
+        # a join the text settles leaves none
+        (
+            [full_line("https://www.bbc.com/news/articles/c849195b"), "d04o (last visited)"],
+            [("https://www.bbc.com/news/articles/c849195bd04o", ())],
+        ),
+    ],
+)
+def test_flow_readings(lines: list[str], expected: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert found(lines, FULL) == expected
+
+
+def test_a_hyphen_the_typesetter_added_is_read_away_and_written_kept() -> None:
+    """`written` stays what the document writes; the reading the layout favours is a repair."""
+    lines = [(1, "see https://www.example.org/news/state-"), (2, "ment-on-rights (last visited)")]
+    (hyphenating,) = Flow(lines, HYPHENATING).links()
+    assert hyphenating.written == "https://www.example.org/news/state-ment-on-rights"
+    assert hyphenating.reading is not None
+    assert hyphenating.reading.url == "https://www.example.org/news/statement-on-rights"
+    assert hyphenating.alternatives == ()
+    (plain,) = Flow(lines, UNKNOWN).links()
+    assert plain.reading is None
+    assert plain.alternatives == ("https://www.example.org/news/statement-on-rights",)
+
+
+def test_a_hyphen_the_extractor_dropped_is_put_back_where_a_date_says_so() -> None:
+    """pdftotext joined `…/2024-08-` and `23/report…`, dropping the hyphen, at a full line's width."""
+    layout = Layout(width=60, spaced=False, median=60, dehyphenated=True)
+    line = "x" * 19 + " https://elpais.com/internacional/2024-0823/report.html (last)"
+    assert line.index("0823") + 2 == 60  # where the first line had ended
+    (link,) = Flow([(1, line)], layout).links()
+    assert link.written == "https://elpais.com/internacional/2024-0823/report.html"
+    assert link.reading is not None
+    assert link.reading.url == "https://elpais.com/internacional/2024-08-23/report.html"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("https://elpais.com/internacional/2024-0823/report.html", [(40, True)]),  # a date
+        ("https://x.org/appeal-commission2025-05-06/", [(31, True)]),  # a slug word and a number
+        ("https://www.ohchr.org/en/pressreleases/2025/05/x", [(30, False)]),  # two words: verify decides
+        ("https://x.org/investigation", []),  # one word
+        ("https://x.org/a/2336353-CV0.pdf", []),  # one number
+        ("https://www.ohchr.org/", []),  # never in the host
+    ],
+)
+def test_lost_hyphen(written: str, expected: list[tuple[int, bool]]) -> None:
+    assert lost_hyphen(written, range(len(written))) == expected
