@@ -261,6 +261,7 @@ def parse(text: str) -> Notes:
     styles = _Styles(physical_lines(text))
     # Only the blocks hold the lines, and _sort consumes them: each line is let go once sorted.
     drafts, body, markers = _sort(deque(blocks(styles.use_plain(physical_lines(text)), styles)), styles)
+    markers = _marker_series(drafts, markers)
     defined = {d.number for d in drafts}
     named = frozenset(n for n in defined | {m.number for m in markers} if styles.is_named(n))
     return Notes(drafts, markers, body, tuple(integrity(drafts, markers, named)), named)
@@ -281,6 +282,7 @@ def _sort(
     defined = {styles.number(label) for label in labels if label is not None}
     drafts: list[NoteDraft] = []
     note: tuple[int, int, list[tuple[int, str]]] | None = None
+    notes_series = _Series()
     body: list[tuple[int, str]] = []
     markers: list[Marker] = []
     attached_prev = False
@@ -291,11 +293,15 @@ def _sort(
             d = styles.definition(blk.start, blk.first)
             assert d is not None  # the same question as above
             if note is not None:
-                drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
+                drafts.append(NoteDraft(note[0], note[1], tuple(note[2]), None, notes_series.of(note[0])))
             note = (styles.number(label), blk.start, [(blk.start, d.rest), *blk.lines[1:]])
             attached_prev = True
             continue
-        if note is not None and shapes[i] and _attaches(i, blk, labels, shapes, attached_prev):
+        if (
+            note is not None
+            and (shapes[i] or (attached_prev and _cut_off(note[2][-1][1], blk, styles)))
+            and _attaches(i, blk, labels, shapes, attached_prev, note[2][-_QUOTE_REACH:])
+        ):
             note[2].extend(blk.lines)
             attached_prev = True
             continue
@@ -309,8 +315,45 @@ def _sort(
                 if n in defined or not _long(str(n))  # a long number marks only a footnote that exists
             ]
     if note is not None:
-        drafts.append(NoteDraft(note[0], note[1], tuple(note[2])))
+        drafts.append(NoteDraft(note[0], note[1], tuple(note[2]), None, notes_series.of(note[0])))
     return tuple(drafts), tuple(body), tuple(markers)
+
+
+def _marker_series(drafts: Sequence[NoteDraft], markers: tuple[Marker, ...]) -> tuple[Marker, ...]:
+    """Markers in the series of their note: the first note with their number at or after them
+    (a note stands on the page that cites it, or a later one), else the last one before them."""
+    if all(d.series == 1 for d in drafts):
+        return markers
+    by_number: dict[int, list[NoteDraft]] = {}
+    for d in drafts:
+        by_number.setdefault(d.number, []).append(d)
+    out = []
+    for m in markers:
+        notes = by_number.get(m.number, [])
+        after = [d for d in notes if d.line >= m.line]
+        note = after[0] if after else (notes[-1] if notes else None)
+        series = (
+            note.series if note else next((d.series for d in drafts if d.line >= m.line), drafts[-1].series)
+        )
+        out.append(Marker(m.number, m.line, series))
+    return tuple(out)
+
+
+class _Series:
+    """Which numbering series each number read in order is in: a 1 after a series that began at
+    1 and went past it starts the next (each opinion of a decision, each chapter numbers from 1
+    again); a 1 repeated at once is a duplicate, and `2, 1` is out of order, not a series."""
+
+    def __init__(self) -> None:
+        self.current, self.first, self.top = 1, 0, 0
+
+    def of(self, number: int) -> int:
+        if number == 1 and self.first == 1 and self.top > 1:
+            self.current, self.top = self.current + 1, 0
+        if not self.top:
+            self.first = number
+        self.top = max(self.top, number)
+        return self.current
 
 
 def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
@@ -327,8 +370,16 @@ def _resolve(label: str, defined: set[int], styles: _Styles) -> list[int]:
     return [number]
 
 
-def _attaches(i: int, blk: Block, defs: Sequence[str | None], shapes: Sequence[bool], in_zone: bool) -> bool:
-    """Whether continuation-shaped block i (`blk`) belongs to the last footnote, by where it stands."""
+def _attaches(
+    i: int,
+    blk: Block,
+    defs: Sequence[str | None],
+    shapes: Sequence[bool],
+    in_zone: bool,
+    tail: Sequence[tuple[int, str]],
+) -> bool:
+    """Whether continuation-shaped block i (`blk`) belongs to the last footnote, by where it
+    stands and how the note's `last` line so far ends."""
     j = i + 1
     while j < len(defs) and defs[j] is None and shapes[j]:
         j += 1
@@ -337,10 +388,52 @@ def _attaches(i: int, blk: Block, defs: Sequence[str | None], shapes: Sequence[b
     if not in_zone:
         return False
     text = blk.text
+    if _UNFINISHED.search(tail[-1][1]) and (text[0].islower() or text[0].isdigit()):
+        return True  # `…, CourtListener, Jan. 26,` / `2024, available at https://…`: one sentence
+    if _open_quote(tail) and URL_RE.search(text):
+        return True  # `“Venezuelans Budget Prison Evidence` / `Flights Treaty,” Sept. 27, 2024, https://…`
     return URL_RE.match(text.lstrip("<(")) is not None or (len(blk.lines) == 1 and " " not in text)
 
 
+_QUOTE_REACH = 3
+"""How many of a note's last lines a title quote that is still open is looked for in."""
+
+
+def _open_quote(lines: Sequence[tuple[int, str]]) -> bool:
+    """Whether a title quote opened in the note's last lines is not closed yet."""
+    text = " ".join(line for _, line in lines)
+    return text.count("“") > text.count("”")
+
+
+def _cut_off(last: str, blk: Block, styles: _Styles) -> bool:
+    """Whether a note whose line so far ends `last` goes on in `blk` whatever its length: the
+    note stops mid-word (`deten-`) or mid-sentence, and the block takes it up in lower case."""
+    text = blk.text
+    return _UNFINISHED.search(last) is not None and text[0].islower() and not styles.markers(text)
+
+
+_UNFINISHED = re.compile(
+    r"(?:[,;:][\u201d\u2019\"]?|\w-|\b(?:at|in|of|and|the|see|from|by|to|on|v\.))[ \t]*$"
+)
+"""A note line that ends mid-sentence: the note goes on in the next block (mutool writes a blank
+line between some lines of one note)."""
+
+
 def integrity(
+    notes: Sequence[NoteDraft], markers: Sequence[Marker], named: frozenset[int] = frozenset()
+) -> Iterable[Problem]:
+    """Cross-check body markers with footnote definitions, each numbering series on its own."""
+    series = sorted({n.series for n in notes} | {m.series for m in markers})
+    if len(series) <= 1:
+        yield from _integrity(notes, markers, named)
+        return
+    for s in series:
+        yield from _integrity(
+            [n for n in notes if n.series == s], [m for m in markers if m.series == s], named
+        )
+
+
+def _integrity(
     notes: Sequence[NoteDraft], markers: Sequence[Marker], named: frozenset[int] = frozenset()
 ) -> Iterable[Problem]:
     """Cross-check body markers with footnote definitions (`named`: numbers given to `[^name]` labels,

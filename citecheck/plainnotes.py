@@ -11,7 +11,8 @@ apart; the run 1, 2, 3, ... in reading order can. The rules:
   pdftotext and `-layout` give it). Numbers run up to 4 digits; the chain, not a cap, rejects years.
 - The definitions are the longest consistent chain over the candidates in reading order
   (dynamic programming): each link's number is 1 to `MAX_STEP` above the previous one (a few gaps
-  tolerated, each costing), the chain starts at a number up to `MAX_STEP`, and a candidate whose
+  tolerated, each costing) or 1 again (a new series, at a cost: court opinions and chapters
+  restart their numbering), the chain starts at a number up to `MAX_STEP`, and a candidate whose
   text reads like a citation (a URL, a quoted title, `Id.`, `supra`, ` v. `, `et al.`) weighs more,
   so a page number that happens to fit the run loses to the note with the same number.
 - A chain is accepted only with evidence: at least a third of its definitions (and 2) read like
@@ -35,6 +36,9 @@ from citecheck.urls import URL_RE
 
 MAX_STEP = 4
 """The largest step between consecutive chain numbers (up to three notes missing from the text)."""
+RESTART_COST = 3
+"""What a chain pays to start again at 1 (each opinion of a court decision, each chapter numbers its
+notes anew): more than a citation-like note weighs, so a stray `1` never pays its way alone."""
 
 _DEF_SPACED = re.compile(r"^[ \t]*(\d{1,4})(?:\.[ \t]+|\t[ \t]*| [ \t]*)(?=\S)")
 _DEF_GLUED = re.compile(r"^[ \t]*(\d{1,4})(?=[A-Z“”\"‘’'(\[])")
@@ -95,6 +99,9 @@ def body_markers(text: str) -> list[tuple[int, int]]:
     )
 
 
+_ABBREVIATION = 3
+
+
 def _in_path(text: str, pos: int) -> bool:
     """Whether the digits at pos are part of a path, an id (`f63c9a09`: the word they are glued to has
     digits of its own) or a decimal number (`75.7 percent`; a year ending a sentence, `2020.3 Then`,
@@ -104,6 +111,8 @@ def _in_path(text: str, pos: int) -> bool:
         word -= 1
     if any(ch.isdigit() for ch in text[word:pos]):
         return True
+    if 0 < pos - word <= _ABBREVIATION and text[word:pos].isupper():
+        return True  # `(CA5 2011)`, `A4`, `G20`: a short capital abbreviation numbered, no marker
     if pos >= 2 and text[pos - 1] in ".," and text[pos - 2].isdigit():  # 75.7 percent, but 2020.3 Then
         after = text[pos:].lstrip("0123456789 ")
         return bool(after) and not after[0].isupper()
@@ -118,14 +127,30 @@ def _candidate(lines: Sequence[tuple[int, str]], i: int) -> _Cand | None:
     line = lines[i][1]
     if m := _DEF_SPACED.match(line) or _DEF_GLUED.match(line):
         rest = line[m.end() :]
-        return _Cand(i, int(m.group(1)), rest, (), _weight(rest, lines, i + 1))
+        return _Cand(
+            i, int(m.group(1)), rest, (), _weight(rest, lines, i + 1) + _RULE_WEIGHT * _after_rule(lines, i)
+        )
     if m := _DEF_ALONE.match(line):
         j = i + 1
         if j < len(lines) and not lines[j][1].strip():
             j += 1
-        if j < len(lines) and lines[j][1].strip() and not _DEF_ALONE.match(lines[j][1]):
-            return _Cand(j, int(m.group(1)), lines[j][1].strip(), tuple(range(i, j)), _weight("", lines, j))
+        if j < len(lines) and (_DEF_ALONE.match(lines[j][1]) or body_markers(lines[j][1])):
+            return _before(lines, i, int(m.group(1)))
+        if j < len(lines) and lines[j][1].strip():
+            weight = _weight("", lines, j) + _RULE_WEIGHT * _after_rule(lines, i)
+            return _Cand(j, int(m.group(1)), lines[j][1].strip(), tuple(range(i, j)), weight)
     return None
+
+
+def _before(lines: Sequence[tuple[int, str]], i: int, number: int) -> _Cand | None:
+    """A number alone on line i whose text is printed before it: what follows is another number or
+    body text (poppler prints a page's first note number after the note, then goes on with the
+    next number or the body). The note is the run of lines before the number."""
+    run = _run_before(lines, i)
+    if not run:
+        return None
+    start = i - len(run)
+    return _Cand(start, number, lines[start][1].strip(), (i,), _weight("", lines, start))
 
 
 def _weight(rest: str, lines: Sequence[tuple[int, str]], nxt: int) -> int:
@@ -134,12 +159,37 @@ def _weight(rest: str, lines: Sequence[tuple[int, str]], nxt: int) -> int:
     return 3 if _CITATION.search(text) else 1
 
 
+def _after_rule(lines: Sequence[tuple[int, str]], i: int) -> bool:
+    """Whether the line before line i (blank lines aside) is a rule (`——————`, `_____`): where a
+    page's footnote zone starts."""
+    j = i - 1
+    while j >= 0 and not lines[j][1].strip():
+        j -= 1
+    return j >= 0 and _RULE.match(lines[j][1]) is not None
+
+
+_RULE = re.compile(r"^[ \t]*[—–_-]{5,}[ \t]*$")
+_RULE_WEIGHT = 3
+_HEADER_REPEATS = 3
+
+
+def _without_headers(cands: Sequence[_Cand]) -> list[_Cand]:
+    """The candidates but running headers: a page number before a text that recurs page after page
+    (`2  FISHER v. UNIVERSITY OF TEXAS`). No note's text is the same on three pages."""
+    seen: dict[str, int] = {}
+    for c in cands:
+        key = " ".join(c.rest.split())
+        seen[key] = seen.get(key, 0) + 1
+    return [c for c in cands if seen[" ".join(c.rest.split())] < _HEADER_REPEATS]
+
+
 def _chain(cands: Sequence[_Cand]) -> list[_Cand]:
     """The heaviest chain of candidates whose numbers rise by 1..MAX_STEP in reading order
     (each skipped number costs 2; a chain starts at 1..MAX_STEP, each number below it costing 2)."""
     best: dict[int, int] = {}  # number -> position of the heaviest chain ending with that number so far
     score: list[int] = []
     back: list[int] = []
+    top = -1  # the position of the heaviest chain so far, which a restart at 1 goes on from
     for k, c in enumerate(cands):
         options = [
             (score[best[c.number - d]] - 2 * (d - 1), best[c.number - d])
@@ -148,15 +198,19 @@ def _chain(cands: Sequence[_Cand]) -> list[_Cand]:
         ]
         if 1 <= c.number <= MAX_STEP:
             options.append((-2 * (c.number - 1), -1))
+        if c.number == 1 and top >= 0 and cands[top].number > 1:
+            options.append((score[top] - RESTART_COST, top))  # a new series: an opinion, a chapter
         if not options:
             score.append(-(10**9))
             back.append(-1)
             continue
-        top, prev = max(options)
-        score.append(top + c.weight)
+        value, prev = max(options)
+        score.append(value + c.weight)
         back.append(prev)
         if c.number not in best or score[k] > score[best[c.number]]:
             best[c.number] = k
+        if top < 0 or score[k] > score[top]:
+            top = k
     if not score or max(score) < 0:
         return []
     k = max(range(len(score)), key=score.__getitem__)
@@ -169,8 +223,8 @@ def _chain(cands: Sequence[_Cand]) -> list[_Cand]:
 
 def find_plain(lines: Sequence[tuple[int, str]]) -> PlainNotes | None:
     """The plain-digit notes of a document's lines, or None when no chain has the evidence."""
-    cands = [c for i in range(len(lines)) if (c := _candidate(lines, i)) is not None]
-    chain = _chain(cands)
+    cands = _without_headers([c for i in range(len(lines)) if (c := _candidate(lines, i)) is not None])
+    chain = [c for series in _series(_chain(cands)) if _cited_enough(series) for c in series]
     if len(chain) < 2:
         return None
     cited = sum(1 for c in chain if c.weight > 1)
@@ -187,6 +241,23 @@ def find_plain(lines: Sequence[tuple[int, str]]) -> PlainNotes | None:
         return _read_backward(lines, ends)
     starts = {c.index: (str(c.number), c.rest) for c in chain}
     return PlainNotes(starts, frozenset(i for c in chain for i in c.skip))
+
+
+def _series(chain: Sequence[_Cand]) -> list[list[_Cand]]:
+    """The chain cut where its numbering starts again at 1."""
+    out: list[list[_Cand]] = []
+    for c in chain:
+        if not out or (c.number == 1 and out[-1][-1].number > 1):
+            out.append([])
+        out[-1].append(c)
+    return out
+
+
+def _cited_enough(series: Sequence[_Cand]) -> bool:
+    """Whether a series reads like notes: a third of it (and 2, in a series of more than one)
+    reads like citations. A numbered list before the notes is a series of its own, and fails."""
+    cited = sum(1 for c in series if c.weight > 1)
+    return cited >= min(len(series), max(2, math.ceil(len(series) / 3)))
 
 
 def _trailing_numbers(

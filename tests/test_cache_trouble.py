@@ -86,9 +86,7 @@ PLACES: dict[str, Callable[[Path], dict[str, str]]] = {
 
 
 @pytest.mark.parametrize("place", list(PLACES))
-def test_an_unusable_cache_place_is_one_warning(
-    web_server: WebServer, tmp_path: Path, place: str
-) -> None:
+def test_an_unusable_cache_place_is_one_warning(web_server: WebServer, tmp_path: Path, place: str) -> None:
     doc = _document(web_server, tmp_path)
     _assert_ran_without_cache(_verify(doc, PLACES[place](tmp_path)))
 

@@ -106,7 +106,9 @@ def test_nothing_about_cookies_reaches_the_cache(web_server: WebServer, tmp_path
 def test_credentials_never_reach_the_cache(web_server: WebServer, tmp_path: Path) -> None:
     """The cache holds the URL without its credentials; a second run is still served from it."""
     web_server.add("/p", Route(200, body=PAGE))
-    web_server.add("/r", Route(301, headers=[("Location", f"http://u:{SECRET}@127.0.0.1:{web_server.port}/p")]))
+    web_server.add(
+        "/r", Route(301, headers=[("Location", f"http://u:{SECRET}@127.0.0.1:{web_server.port}/p")])
+    )
     url = web_server.url("/p").replace("http://", f"http://alice:{SECRET}@")
     text = f"A claim.¹ Another.²\n\n¹ {url}\n² {web_server.url('/r')}\n"
     settings = Settings(archive=None, cache_dir=tmp_path / "cache")

@@ -44,9 +44,7 @@ for n in range(10_000):
 
 def _kill_after(script: str, argument: Path, lines: int) -> None:
     """Start `script`, let it report `lines` finished steps, then SIGKILL it mid-way through the next."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", script, str(argument)], stdout=subprocess.PIPE, text=True
-    )
+    child = subprocess.Popen([sys.executable, "-c", script, str(argument)], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     for _ in range(lines):
         assert child.stdout.readline(), "the writer stopped early"

@@ -66,7 +66,9 @@ def test_a_link_never_holds_credentials_however_it_is_made() -> None:
     (found,) = extract(Document("d.txt", f"A claim.¹\n\n¹ See www.bob:{SECRET}@example.org/page.\n")).links()
     assert found.url == "https://example.org/page" and SECRET in found.written
     assert meant(f"www.bob:{SECRET}@example.org/p") == "https://example.org/p"
-    assert Repair("line-wrap", (f"www.bob:{SECRET}@example.org/p",), ()).candidates == ("https://example.org/p",)
+    assert Repair("line-wrap", (f"www.bob:{SECRET}@example.org/p",), ()).candidates == (
+        "https://example.org/p",
+    )
 
 
 def test_credentials_reach_neither_the_archive_nor_the_cache(
@@ -113,7 +115,9 @@ def test_a_scheme_less_url_with_credentials_is_proven_in_the_archive_without_the
     prefix query finds the spelling it holds, and neither it nor the cache sees the credentials."""
     host = f"127.0.0.1:{web_server.port}"  # plain HTTP: the https:// a www. URL means fails live
     slug = "trump-deportations-salvador-tren-aragua64e72142a171ea57c869c3b35eeecce7"
-    archived = f"https://{host}/article/trump_deportations_salvador_tren_aragua_64e72142a171ea57c869c3b35eeecce7"
+    archived = (
+        f"https://{host}/article/trump_deportations_salvador_tren_aragua_64e72142a171ea57c869c3b35eeecce7"
+    )
     wayback_server.add_capture(archived, "20250320101500")
     text = f"A claim.¹\n\n¹ AP (Mar. 16, 2025), <www.alice:{SECRET}@{host}/article/{slug}>.\n"
     settings = Settings(
@@ -165,7 +169,9 @@ def test_secret_parameters_are_known_by_name_without_case(url: str, names: list[
 
 def test_mask_hides_secret_values_also_once_escaped() -> None:
     text = "see https://h.example/a?b=1&token=abc#top, <https://h.example/x?Sig=Q&amp;key=K9>"
-    assert mask(text) == "see https://h.example/a?b=1&token=***#top, <https://h.example/x?Sig=***&amp;key=***>"
+    assert (
+        mask(text) == "see https://h.example/a?b=1&token=***#top, <https://h.example/x?Sig=***&amp;key=***>"
+    )
     assert mask(mask(text)) == mask(text)
     assert mask("https://h.example/a?keyboard=1&monkey=2") == "https://h.example/a?keyboard=1&monkey=2"
 
