@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from citecheck import footnotes, repair
+from citecheck import footnotes, repair, words
 from citecheck.dates import cited_date
 from citecheck.extract import extract
 from citecheck.models import Document, Extraction, Notes, ProblemKind
@@ -634,8 +634,8 @@ def test_extract_of_damaged_urls_keeps_host_and_query(urls: list[str], sep: str)
 
 
 COMMON_WORDS = sorted(
-    (w for w, rank in repair.english_ranks().items() if rank < 20_000 and len(w) >= 3 and w.isalpha()),
-    key=repair.english_ranks().__getitem__,
+    (w for w, rank in words.english_ranks().items() if rank < 20_000 and len(w) >= 3 and w.isalpha()),
+    key=words.english_ranks().__getitem__,
 )
 
 
