@@ -286,6 +286,8 @@ def _incomplete(head: str) -> bool | None:
 _YEAR_MONTH_END = re.compile(r"(?<![\d])(?:19|20)\d\d-[01]\d$")
 _SURE_EVIDENCE = 2
 _FREQUENT = 15_000
+_SHORT = 2_000
+"""A two-letter part of a split is a word only this frequent (`we`, `do`, `el`; not `ns`)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -294,9 +296,10 @@ def lost_hyphen(written: str, positions: Iterable[int]) -> list[tuple[int, bool]
     `written`: the hyphen stood just before it), best first, each with whether the text is sure
     of it; none where no evidence says so.
 
-    Sure: inside a date (`2024-08` / `23`) or between a slug word and a number (`commission` /
-    `2025`). Possible only: between two common words whose join is none (`press` / `releases`,
-    but a site may write `presscorner`: `verify` tries it when the written URL fails). Never
+    Sure: inside a date (`2024-08` / `23`), between a slug word and a number (`commission` /
+    `2025`), or between two common words inside a hyphenated slug (`what-we` / `do`). Possible
+    only: between two common words of a segment without hyphens (`press` / `releases`, but a site
+    may write `presscorner`: `verify` tries it when the written URL fails). Never
     inside a word or a number (`investi` / `gation`, `2336353`)."""
     scheme = written.find("://")
     path = written.find("/", scheme + 3 if scheme >= 0 else 0)
@@ -308,8 +311,17 @@ def lost_hyphen(written: str, positions: Iterable[int]) -> list[tuple[int, bool]
             continue
         score = _hyphen_evidence(written, i)
         if score:
-            scored.append((-score, i))
-    return [(i, -score >= _SURE_EVIDENCE) for score, i in sorted(scored)[:3]]
+            scored.append((-score, _split_cost(written, i), i))
+    return [(i, -score >= _SURE_EVIDENCE) for score, _, i in sorted(scored)[:3]]
+
+
+def _split_cost(written: str, i: int) -> int:
+    """How rare the letters on either side of a split are (their English ranks summed): of two
+    splits of one token the text supports equally, the one into commoner words is likelier
+    (`we` / `do` rather than `w` / `edo`)."""
+    a, b = _letters_at_end(written[:i]), _letters_at_start(written[i:])
+    ranks = words.english_ranks()
+    return sum(ranks.get(part.lower(), 10**6) for part in (a, b) if part)
 
 
 def _hyphen_evidence(written: str, i: int) -> int:
@@ -325,6 +337,9 @@ def _hyphen_evidence(written: str, i: int) -> int:
         a, b = _letters_at_end(before), _letters_at_start(after)
         if a != before or b != after or _is_word(a + b):
             return 0
+        in_slug = written[run_start - 1 : run_start] == "-" or written[run_end : run_end + 1] == "-"
+        if in_slug and all(len(p) >= 2 and _is_word(p, _COMMON if len(p) > 2 else _SHORT) for p in (a, b)):
+            return 2  # `what-wedo`, `venezuelans-deportedel-salvador`: the slug writes its hyphens
         return 1 if min(len(a), len(b)) >= 3 and _is_word(a, _FREQUENT) and _is_word(b, _FREQUENT) else 0
     if left.isdigit() and right.isdigit():  # `2024-08` / `23`, `2024` / `08-23`: a date
         if before.isdigit() and after.isdigit() and _YEAR_MONTH_END.search(written, 0, i):

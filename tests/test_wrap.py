@@ -189,6 +189,8 @@ def test_a_hyphen_the_extractor_dropped_is_put_back_where_a_date_says_so() -> No
         ("https://elpais.com/internacional/2024-0823/report.html", [(40, True)]),  # a date
         ("https://x.org/appeal-commission2025-05-06/", [(31, True)]),  # a slug word and a number
         ("https://www.ohchr.org/en/pressreleases/2025/05/x", [(30, False)]),  # two words: verify decides
+        ("https://ccrjustice.org/home/what-wedo/our-cases/x", [(35, True)]),  # two words in a slug
+        ("https://www.cbsnews.com/news/venezuelans-deportedel-salvador-names/", [(49, True)]),
         ("https://x.org/investigation", []),  # one word
         ("https://x.org/a/2336353-CV0.pdf", []),  # one number
         ("https://www.ohchr.org/", []),  # never in the host
