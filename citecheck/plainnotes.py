@@ -270,18 +270,30 @@ def _trailing_numbers(
     if len(alone) < 2 or len(alone) < len(chain) / 2:
         return None
     bare = _bare_after(lines, alone[-1])
-    if bare is None or not _CITATION.search(
+    # The last number labels the text before it when nothing follows it but a page end, or what
+    # follows reads like no citation (the body, a heading, the letter's close).
+    if (bare is None and alone[-1].weight > 1) or not _CITATION.search(
         " ".join(line for _, line in _run_before(lines, alone[0].skip[0]))
     ):
         return None
-    ends = [(c.skip[0], c.number) for c in alone] + [bare]
+    ends = [(c.skip[0], c.number) for c in alone] + ([bare] if bare is not None else [])
     known = {n for _, n in ends}
     for i, (_, line) in enumerate(lines):
         m = _END_GLUED.search(line)
         if m and int(m.group(1)) not in known and URL_RE.search(line):
             ends.append((i, int(m.group(1))))
+        elif (m := _DEF_ALONE.match(line)) and int(m.group(1)) not in known:
+            ends.append((i, int(m.group(1))))  # a number the forward reading gave no text to
     ends.sort()
+    ends = [e for k, e in enumerate(ends) if _fits(ends, k)]
     return [e for k, e in enumerate(ends) if all(e[1] > p[1] for p in ends[:k])]
+
+
+def _fits(ends: Sequence[tuple[int, int]], k: int) -> bool:
+    """Whether the k-th number read is one more than the one before it or one less than the one
+    after it (a page number alone on its line between notes fits neither)."""
+    n = ends[k][1]
+    return (k > 0 and ends[k - 1][1] == n - 1) or (k + 1 < len(ends) and ends[k + 1][1] == n + 1) or n == 1
 
 
 def _bare_after(lines: Sequence[tuple[int, str]], last: _Cand) -> tuple[int, int] | None:

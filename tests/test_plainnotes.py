@@ -163,3 +163,22 @@ def test_numbers_printed_after_their_notes() -> None:
         "Id. at 4; see also https://example.org/three/part",
         "Human Rights Watch, “Camps,” May 5, 2025, https://example.org/four.",
     ]
+
+
+def test_numbers_after_their_notes_with_some_numbers_before_body_text() -> None:
+    """poppler on LibreOffice's PDFs: every number follows its note's text, and where body text
+    follows a number the forward reading gives it no note: it still labels the text before it."""
+    text = (
+        "The transfer was reported.1 Lawyers objected.2 The court ruled.3\n\n"
+        "Jane Doe, “Deportation Flights,” Reuters, https://example.org/one.\n1\n\n"
+        "ACLU, “Access Denied,” Apr. 4, 2025, https://example.org/two.\n2\n\n"
+        "more body text about the ruling.4 And on.\n\n"
+        "Id. at 4; see also https://example.org/three.\n3\n\n"
+        "Court, “Order,” https://example.org/four.\n4\n\n"
+        "Sincerely,\nThe Clinic\n"
+    )
+    notes = parse(text)
+    urls = {n.number: " ".join(p for _, p in n.pieces) for n in notes.notes}
+    assert sorted(urls) == [1, 2, 3, 4]
+    for number, tail in ((1, "one"), (2, "two"), (3, "three"), (4, "four")):
+        assert f"https://example.org/{tail}" in urls[number], (number, urls[number])
