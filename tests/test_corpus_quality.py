@@ -24,7 +24,8 @@ CORPUS = ROOT / "bench" / "corpus"
 ALL_RIGHT = 0.935
 """Share of cited URLs in their own footnote, over the whole corpus (measured: 94.6%)."""
 PAIR_RIGHT = 0.85
-"""The same for every toolchain x extractor (measured: 88.0% at the lowest, chromium/pdftotext and typst/mutool)."""
+"""The same for every toolchain x extractor (measured: 88.0% at the lowest, chromium/pdftotext
+and typst/mutool)."""
 ALL_FALSE = 0.05
 """Found URLs that are no cited URL, as a share of all found (measured: 3.7%)."""
 
