@@ -7,10 +7,10 @@ writes intact elsewhere. So links are found first, then repaired in a second pas
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
-from itertools import chain
 
 from citecheck import footnotes, repair
 from citecheck.dates import choose_date, cited_date, find_dates
@@ -27,8 +27,7 @@ def extract(doc: Document) -> Extraction:
     drafts = deque(notes.notes)
     del notes  # each draft is let go once its footnote is made (pieces are a copy of the text)
     written: list[str] = []
-    note_lines = [draft.pieces for draft in drafts]
-    whole = Layout.measure(text for _, text in chain(*note_lines, body)) if doc.notes is None else None
+    whole = Layout.measure(_lines_in_order(doc.text)) if doc.notes is None else None
     note_layout = Layout.measure(text for draft in drafts for _, text in draft.pieces)
     body_layout = Layout.measure(text for _, text in body)
     if whole is not None:  # text as an extractor gave it: the whole of it says how it was wrapped
@@ -87,6 +86,17 @@ def extract(doc: Document) -> Extraction:
         text = body_flow.text_without_url_breaks(body_found)
         unnumbered = apply_known(unnumbered, body_lines, doc.known_links, text)
     return Extraction(doc.path, tuple(result), unnumbered, problems, _document_date(body, result))
+
+
+def _lines_in_order(text: str) -> Iterator[str]:
+    """The text's lines as the extractor wrote them, blank ones and page breaks (form feeds) too:
+    what a line is followed by is part of the evidence (`Layout.measure`). Lazily: no list of a
+    long document's lines."""
+    for m in _LINE.finditer(text):
+        yield m.group(0).rstrip("\n\f")
+
+
+_LINE = re.compile(r"[^\n\f]*(?:[\n\f]|\Z)")
 
 
 def _notes(doc: Document) -> Notes:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from citecheck.dates import has_date
 from citecheck.models import Marker, NoteDraft, Notes, Problem, ProblemKind
 from citecheck.plainnotes import PlainNotes, find_plain
-from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE
+from citecheck.urls import SUPERSCRIPT_DIGITS, URL_RE, goes_on
+from citecheck.wrap import Join
 
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 _SUP = f"[{SUPERSCRIPT_DIGITS}]"
@@ -297,10 +298,12 @@ def _sort(
             note = (styles.number(label), blk.start, [(blk.start, d.rest), *blk.lines[1:]])
             attached_prev = True
             continue
-        if (
-            note is not None
-            and (shapes[i] or (attached_prev and _cut_off(note[2][-1][1], blk, styles)))
-            and _attaches(i, blk, labels, shapes, attached_prev, note[2][-_QUOTE_REACH:])
+        if note is not None and (
+            (
+                (shapes[i] or (attached_prev and _cut_off(note[2][-1][1], blk, styles)))
+                and _attaches(i, blk, labels, shapes, attached_prev, note[2][-_QUOTE_REACH:])
+            )
+            or (attached_prev and goes_on(note[2][-1][1], blk.first) >= Join.LIKELY)
         ):
             note[2].extend(blk.lines)
             attached_prev = True

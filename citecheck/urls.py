@@ -251,6 +251,22 @@ def meant(written: str) -> str:
     return strip_credentials("https://" + written if written.lower().startswith("www.") else written)
 
 
+def goes_on(line: str, following: str) -> wrap.Join:
+    """The verdict on whether a URL that ends `line` goes on in `following`, the text after a
+    line break: the same decision as inside a flow (`wrap.decide`), for a break the text put a
+    blank line or a block boundary at (mutool does, before a link's text on a new line)."""
+    start = None
+    for start in _URL_START.finditer(line):  # noqa: B007 (the last one)
+        pass
+    line = line.rstrip()
+    if start is None or _URL_RUN.fullmatch(line, start.start()) is None:
+        return wrap.Join.STOP  # no URL, or text after it
+    token = _TOKEN_RE.match(following.lstrip())
+    if token is None:
+        return wrap.Join.STOP
+    return wrap.decide(normalize(line[start.start() :]), line, token.group(0), wrap.UNKNOWN)
+
+
 @dataclass(frozen=True, slots=True)
 class FoundURL:
     """A URL occurrence in a flow: its written text, first line, and where line breaks were joined.
@@ -403,8 +419,11 @@ class Flow:
             return link, []
         at, near = 0, []
         for offset, text in pieces:
-            col = offset - (self.text.rfind("\n", 0, offset) + 1)
-            near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
+            line_start = self.text.rfind("\n", 0, offset) + 1
+            line_end = self.text.find("\n", offset)
+            col = offset - line_start
+            if self.layout.joined(self.text[line_start : line_end if line_end >= 0 else len(self.text)]):
+                near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
             at += len(text)
         ranked = wrap.lost_hyphen(link.written, [i for i in near if i < len(link.written)])
         w = link.written

@@ -117,6 +117,7 @@ class Layout:
         """The layout of a region's lines (notes and body are typeset in different sizes)."""
         lengths: Counter[int] = Counter()
         spaced = split_words = hyphen_ends = 0
+        open_hyphen = False  # the previous line ended in a hyphen after a letter
         cut = ""  # the word fragment the previous line ended with before a hyphen
         for line in lines:
             stripped = line.rstrip()
@@ -127,21 +128,27 @@ class Layout:
                 split_words += 1
             end = _WORD_CUT.search(stripped)
             cut = end.group(1) if end else ""
-            hyphen_ends += stripped[-2:-1].isalpha() and stripped.endswith("-")
+            # A hyphen kept before a blank line says nothing: no extractor joins across one.
+            hyphen_ends += bool(stripped) and open_hyphen
+            open_hyphen = stripped[-2:-1].isalpha() and stripped.endswith("-")
         total = sum(lengths.values())
         hyphenates = split_words >= _MIN_SPLIT_WORDS
         if total < _MIN_LINES:
             return cls(None, total > 0 and spaced >= _SPACED_SHARE * total, hyphenates)
-        median = _percentile(lengths, 0.5)
-        near = sum(n for length, n in lengths.items() if abs(length - median) <= _NEAR * median)
+        median, width = _percentile(lengths, 0.5), _percentile(lengths, 0.9)
+        # Wrapped text: most lines are full, at the median or (ragged notes) at the widest lines.
+        near = max(
+            sum(n for length, n in lengths.items() if abs(length - full) <= _NEAR * full)
+            for full in (median, width)
+        )
         joined = sum(n for length, n in lengths.items() if length >= _JOINED * median)
+        text_lines = sum(n for length, n in lengths.items() if length >= _SHORT_LINE)  # no page numbers
         dehyphenated = (
             total >= _MIN_DEHYPHENATED_LINES
             and hyphen_ends == 0
-            and near >= _WRAPPED_SHARE * total
-            and joined >= _JOINED_SHARE * total
+            and near >= _WRAPPED_SHARE * text_lines
+            and joined >= _MIN_JOINED_LINES
         )
-        width = _percentile(lengths, 0.9)
         return cls(width, spaced >= _SPACED_SHARE * total, hyphenates, median, dehyphenated)
 
     def at_width(self, column: int) -> bool:
@@ -151,6 +158,11 @@ class Layout:
             return False
         k = round(column / self.median)
         return 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median
+
+    def joined(self, line: str) -> bool:
+        """Whether a line is longer than any the typesetter set (beyond the spread of full lines):
+        the extractor joined two or more lines into it, so a hyphen may have stood where one ended."""
+        return self.width is not None and len(line.rstrip()) > (1 + _NEAR) * self.width
 
     def full(self, line: str) -> bool | None:
         """Whether a line was filled to the margin (None: the layout cannot tell)."""
@@ -162,10 +174,14 @@ class Layout:
 UNKNOWN = Layout(None, False)
 
 _NEAR = 0.15
-_WRAPPED_SHARE = 0.5
+_WRAPPED_SHARE = 0.33
+"""Wrapped text: a third of its lines (page numbers aside) are at a full width; notes and ragged
+text have many short last lines."""
+_SHORT_LINE = 10
 _JOINED = 1.6
 _MAX_JOINED = 3
-_JOINED_SHARE = 0.02
+_MIN_JOINED_LINES = 2
+"""Two lines far longer than the rest: one may be a wide table row or a long URL, two joins are a habit."""
 _MIN_DEHYPHENATED_LINES = 20
 
 

@@ -240,3 +240,37 @@ def test_five_digit_footnotes_and_excerpts_that_start_late() -> None:
     text = "Body.⁹⁹⁹⁹ More.¹⁰⁰⁰⁰\n\n⁹⁹⁹⁹ See https://example.org/a.\n\n¹⁰⁰⁰⁰ See https://example.org/b.\n"
     assert numbers(text) == [9999, 10000]
     assert parse(text).problems == ()  # no "numbering skips 1..9998" for an excerpt
+
+
+MUTOOL_LINK_BLOCKS = """\
+The transfers were reported widely.3 The camps were visited.4
+
+3Center for Constitutional Rights, "Border Ruling," May 15, 2023,
+
+https://ccrjustice.org/home/what-we-do/our-cases/abuses-v-judge (last visited May 15, 2025).
+
+4The Guardian, "Survey Release," Apr. 2, 2024, https://www.theguardian.com/world/
+
+2023/mar/01/torture-conditions-statement (last visited
+April 2, 2025).
+
+5Human Rights Watch, Dec. 25, 2024, available at https://www.hrw.
+
+org/report/2025/01/23/abuses-rights-investigation.
+
+6Report, https://example.org/report
+
+2023 was the year the court first heard the case, and the body goes on here.
+"""
+
+
+def test_a_url_that_goes_on_after_a_blank_line_keeps_its_note() -> None:
+    """mutool writes a blank line before a link's text that starts a line (typst PDFs): the part
+    after it belongs to the note when the wrap decision says the URL goes on, never otherwise."""
+    notes = parse(MUTOOL_LINK_BLOCKS)
+    texts = {d.number: " ".join(line for _, line in d.pieces) for d in notes.notes}
+    assert "2023/mar/01/torture-conditions-statement" in texts[4]
+    assert "April 2, 2025" in texts[4]
+    assert "org/report/2025/01/23/abuses-rights-investigation" in texts[5]
+    assert texts[6] == "Report, https://example.org/report"  # a complete URL, then the body
+    assert any(line.startswith("2023 was the year") for _, line in notes.body)

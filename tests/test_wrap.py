@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from citecheck.urls import Flow
+from citecheck.urls import Flow, goes_on
 from citecheck.wrap import UNKNOWN, Join, Layout, decide, keeps_hyphen, lost_hyphen
 
 FULL = Layout(width=80, spaced=False)
@@ -198,3 +198,57 @@ def test_a_hyphen_the_extractor_dropped_is_put_back_where_a_date_says_so() -> No
 )
 def test_lost_hyphen(written: str, expected: list[tuple[int, bool]]) -> None:
     assert lost_hyphen(written, range(len(written))) == expected
+
+
+def _dehyphenated_text(*extra: str) -> list[str]:
+    """Wrapped text as pdftotext writes it: full lines, short last lines, page numbers, and two
+    lines twice as long where it joined a line that ended in a hyphen to the next."""
+    full = "word " * 11 + "words"  # 60 characters
+    lines = [*[full] * 12, "the end.", "", "3", "", *[full] * 8, "a short last line.", ""]
+    return [*lines, full + " " + full, full + full, *extra]
+
+
+@pytest.mark.parametrize(
+    ("lines", "dehyphenated"),
+    [
+        (_dehyphenated_text(), True),
+        (_dehyphenated_text("a line kept its hyphen-", "before the next"), False),  # mutool, pypdf
+        # pdftotext does not join across a blank line: a hyphen kept before one says nothing.
+        (_dehyphenated_text("https://www.theguardian.com/world/2023/torture-", "", "conditions"), True),
+        (_dehyphenated_text()[:-1], False),  # one long line may be a table row
+        (["word " * 30] * 30, False),  # a paragraph a line: nothing is wrapped
+    ],
+)
+def test_layout_measures_whether_the_extractor_joined_hyphenated_lines(
+    lines: list[str], dehyphenated: bool
+) -> None:
+    assert Layout.measure(lines).dehyphenated is dehyphenated
+
+
+def test_a_joined_line_is_longer_than_any_the_typesetter_set() -> None:
+    layout = Layout.measure(_dehyphenated_text())
+    assert layout.width == 60
+    assert not layout.joined("word " * 12)  # within the spread of full lines
+    assert layout.joined("word " * 20)
+    assert not UNKNOWN.joined("word " * 40)  # too few lines to tell
+
+
+@pytest.mark.parametrize(
+    ("line", "following", "expected"),
+    [
+        # mutool writes a blank line before a link's text that starts a new line (typst PDFs):
+        ("Apr. 2, 2024, https://www.theguardian.com/world/", "2023/mar/01/torture-conditions", Join.SURE),
+        ("Human Rights Watch, https://www.hrw.", "org/report/2025/01/23/abuses-rights", Join.SURE),
+        ("(Nov. 18, 2024), https://", "www.whitehouse.gov/presidential-actions/", Join.SURE),
+        ("Sept. 4, 2025, https://www.ca", "5.uscourts.gov/opinions/pub/23/23-63982-CV0.pdf", Join.LIKELY),
+        # a URL that ended: the next block is prose, a new citation, a DOI, or the URL is not last
+        ("see https://example.org/report", "The court held that", Join.STOP),
+        ("see https://example.org/report.", "https://example.org/other", Join.STOP),
+        ("see https://doi.org/10.1000/182", "10.1000/183", Join.STOP),
+        ("https://example.org/report (last visited May 1, 2025).", "2023/mar/01/x", Join.STOP),
+        ("no URL on this line", "2023/mar/01/x", Join.STOP),
+        ("see https://example.org/", "", Join.STOP),
+    ],
+)
+def test_goes_on_across_a_blank_line(line: str, following: str, expected: Join) -> None:
+    assert goes_on(line, following) == expected
