@@ -63,7 +63,7 @@ def extract(doc: Document) -> Extraction:
             proposal.repair,
             date,
             proposal.suspects,
-            tuple(meant(context.same(alt)) for alt in found.alternatives),
+            tuple(meant(context.same(alt)) for alt in _readings(found, url)),
         )
 
     result: list[Footnote] = []
@@ -118,6 +118,15 @@ def _document_date(body: Sequence[tuple[int, str]], found: Sequence[Footnote]) -
         fn.accessed for fn in found if fn.accessed
     ]
     return max(cited, default=None)
+
+
+def _readings(found: FoundURL, url: str) -> list[str]:
+    """The other readings of a URL's line breaks for `verify`: each with the proposed repair
+    (`url`) too, as one break's damage does not undo another's, then each as the breaks alone say."""
+    if url == found.written:
+        return list(found.alternatives)
+    both = (repair.both_readings(found.written, url, alt) for alt in found.alternatives)
+    return list(dict.fromkeys([*(b for b in both if b is not None), *found.alternatives]))
 
 
 def _proposal(found: FoundURL, context: repair.Context) -> repair.Proposal:

@@ -391,7 +391,8 @@ def _attaches(
     if not in_zone:
         return False
     text = blk.text
-    if _UNFINISHED.search(tail[-1][1]) and (text[0].islower() or text[0].isdigit()):
+    takes_up = text[0].islower() or text[0].isdigit() or _DATE_START.match(text) is not None
+    if _UNFINISHED.search(tail[-1][1]) and takes_up:
         return True  # `…, CourtListener, Jan. 26,` / `2024, available at https://…`: one sentence
     if _open_quote(tail) and URL_RE.search(text):
         return True  # `“Venezuelans Budget Prison Evidence` / `Flights Treaty,” Sept. 27, 2024, https://…`
@@ -415,11 +416,18 @@ def _cut_off(last: str, blk: Block, styles: _Styles) -> bool:
     return _UNFINISHED.search(last) is not None and text[0].islower() and not styles.markers(text)
 
 
-_UNFINISHED = re.compile(
-    r"(?:[,;:][\u201d\u2019\"]?|\w-|\b(?:at|in|of|and|the|see|from|by|to|on|v\.))[ \t]*$"
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+    r"|(?:January|February|March|April|June|July|August|September|October|November|December)"
 )
-"""A note line that ends mid-sentence: the note goes on in the next block (mutool writes a blank
-line between some lines of one note)."""
+_UNFINISHED = re.compile(
+    rf"(?:[,;:][\u201d\u2019\"]?|\w-|\b(?:at|in|of|and|the|see|from|by|to|on|v\.)|\b(?:{_MONTH}))[ \t]*$"
+)
+"""A note line that ends mid-sentence, or inside a date (`Sept.` / `19, 2025`): the note goes on in
+the next block (mutool writes a blank line between some lines of one note)."""
+_DATE_START = re.compile(rf"(?:{_MONTH}) \d{{1,2}}\b")
+"""A block that starts with a date goes on with a citation cut after a comma (`…States,` /
+`Oct. 10, 2023, …`)."""
 
 
 def integrity(

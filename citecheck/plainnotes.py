@@ -41,7 +41,8 @@ RESTART_COST = 3
 notes anew): more than a citation-like note weighs, so a stray `1` never pays its way alone."""
 
 _DEF_SPACED = re.compile(r"^[ \t]*(\d{1,4})(?:\.[ \t]+|\t[ \t]*| [ \t]*)(?=\S)")
-_DEF_GLUED = re.compile(r"^[ \t]*(\d{1,4})(?=[A-Z“”\"‘’'(\[])")
+# Glued to a capital, a quote or a bracket, or to a publisher named by its host (`4cbsnews.com, …`).
+_DEF_GLUED = re.compile(r"^[ \t]*(\d{1,4})(?=[A-Z“”\"‘’'(\[]|[a-z][a-z0-9-]*\.[a-z]{2,}\b)")
 _DEF_ALONE = re.compile(r"^[ \t]*(\d{1,4})[ \t]*$")
 _END_GLUED = re.compile(r"[^\W\d_](\d{1,4})[ \t]*$")
 _CITATION = re.compile(

@@ -23,6 +23,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -443,3 +444,35 @@ def _oddity(url: str) -> int:
         for tok in re.split(r"[-/_.]", url[start:end].lower())
         if _ALPHA.fullmatch(tok) and not vocab.is_word(tok)
     )
+
+
+def _hyphen_marks(url: str) -> tuple[str, Counter[int]]:
+    """A URL without its hyphens, and how many stood before each of its remaining characters."""
+    marks: Counter[int] = Counter()
+    kept: list[str] = []
+    for ch in url:
+        if ch == "-":
+            marks[len(kept)] += 1
+        else:
+            kept.append(ch)
+    return "".join(kept), marks
+
+
+def both_readings(written: str, one: str, other: str) -> str | None:
+    """`written` with the hyphen edits of both `one` and `other` (each `written` with hyphens put in
+    or taken out: a repair of words glued at a wrap, a hyphen an extractor dropped); None when they
+    are not such readings or they edit the same place. A URL can have two breaks damaged two ways."""
+    base, w = _hyphen_marks(written)
+    (base_a, a), (base_b, b) = _hyphen_marks(one), _hyphen_marks(other)
+    if not base == base_a == base_b:
+        return None
+    da = {i for i in a.keys() | w.keys() if a[i] != w[i]}
+    db = {i for i in b.keys() | w.keys() if b[i] != w[i]}
+    if not da or not db or da & db:
+        return None
+    merged = w.copy()
+    for i in da:
+        merged[i] = a[i]
+    for i in db:
+        merged[i] = b[i]
+    return "".join("-" * merged[i] + ch for i, ch in enumerate(base)) + "-" * merged[len(base)]

@@ -160,9 +160,10 @@ class Layout:
         return 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median
 
     def joined(self, line: str) -> bool:
-        """Whether a line is longer than any the typesetter set (beyond the spread of full lines):
-        the extractor joined two or more lines into it, so a hyphen may have stood where one ended."""
-        return self.width is not None and len(line.rstrip()) > (1 + _NEAR) * self.width
+        """Whether a line is longer than the full lines the typesetter set (the widest tenth may
+        be joined ones): the extractor may have joined two lines into it, so a hyphen may have
+        stood where the first ended. (The second may be short: `…-` / `05-06/.`)"""
+        return self.width is not None and len(line.rstrip()) > self.width
 
     def full(self, line: str) -> bool | None:
         """Whether a line was filled to the margin (None: the layout cannot tell)."""
@@ -275,10 +276,16 @@ def _by_shape(last: str, token: str, full: bool | None) -> Join:
     if _WORD.fullmatch(token):
         return Join.UNLIKELY if last in ".:" else lean
     if _NUMBER.fullmatch(token):
+        if last == "/" and len(token) >= _ID_DIGITS:
+            return Join.SURE  # `…/status/` / `3440676293603094160`: an id, no sentence starts so
         return lean if last in "/:" else Join.UNLIKELY
     if _CAPITALISED.fullmatch(token):
         return Join.STOP  # a sentence goes on: a path's capitalised word is rarely alone
     return Join.UNLIKELY if full else Join.STOP
+
+
+_ID_DIGITS = 6
+"""A number this long is an id: prose writes a year, a page or a count (`10,000`) shorter."""
 
 
 def _bare_scheme(head: str) -> bool:
@@ -354,17 +361,27 @@ def _hyphen_evidence(written: str, i: int) -> int:
         if a != before or b != after or _is_word(a + b):
             return 0
         in_slug = written[run_start - 1 : run_start] == "-" or written[run_end : run_end + 1] == "-"
-        if in_slug and all(len(p) >= 2 and _is_word(p, _COMMON if len(p) > 2 else _SHORT) for p in (a, b)):
-            return 2  # `what-wedo`, `venezuelans-deportedel-salvador`: the slug writes its hyphens
+        if in_slug and all(_slug_word(p) for p in (a, b)):
+            return 2  # `what-wedo`, `venezuelans-deportedel-salvador`, `rapporteur-vmigrants`
         return 1 if min(len(a), len(b)) >= 3 and _is_word(a, _FREQUENT) and _is_word(b, _FREQUENT) else 0
     if left.isdigit() and right.isdigit():  # `2024-08` / `23`, `2024` / `08-23`: a date
         if before.isdigit() and after.isdigit() and _YEAR_MONTH_END.search(written, 0, i):
             return 3 if len(after) == 2 and after[0] in "0123" else 0
         if _YEAR.fullmatch(before) and after.isdigit() and len(after) == 2 and after[0] in "01":
             return 3
+        if _YEAR.fullmatch(before) and after.isdigit() and 3 <= len(after) <= 6:
+            return 1  # `2025` / `19641`: a year and a document number (`FR-…/2025-19641.pdf`), or an id
         return 0
     word = before if left.isalpha() else after
     return 2 if len(word) >= 3 and _is_word(word, _COMMON) and written.count("-") >= 1 else 0
+
+
+def _slug_word(part: str) -> bool:
+    """A word a hyphenated slug may hold: a common one, a frequent short one, or the `v` of a
+    case name (`khalil-v-trump`)."""
+    if len(part) == 1:
+        return part.lower() == "v"
+    return _is_word(part, _COMMON if len(part) > 2 else _SHORT)
 
 
 def _letters_at_end(text: str) -> str:

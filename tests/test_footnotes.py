@@ -274,3 +274,32 @@ def test_a_url_that_goes_on_after_a_blank_line_keeps_its_note() -> None:
     assert "org/report/2025/01/23/abuses-rights-investigation" in texts[5]
     assert texts[6] == "Report, https://example.org/report"  # a complete URL, then the body
     assert any(line.startswith("2023 was the year") for _, line in notes.body)
+
+
+MUTOOL_DATE_BLOCKS = """\
+The guards were moved.1 The commission visited.2 The names were published.3
+
+1Access Secrecy Census Sanctions, Wash. Post, Sept.
+
+19, 2025, available at https://www.washingtonpost.com/immigration/2025/07/05/guards-cecot/.
+
+2Lawyers Council Hunger Mandate, Organization of American States,
+
+Oct. 10, 2023, available at https://www.oas.org/en/iachr/jsForm/?File=/en/iachr/106.asp.
+
+3cbsnews.com, "Torture Emergency Oversight," Mar. 5, 2023, https://www.cbsnews.com/news/names/
+
+The letter goes on after the notes.
+"""
+
+
+def test_a_note_cut_inside_a_date_or_after_a_comma_goes_on_with_the_date() -> None:
+    """mutool's blank lines inside one note: after `Sept.` the day, after `States,` a date."""
+    notes = parse(MUTOOL_DATE_BLOCKS)
+    texts = {d.number: " ".join(line for _, line in d.pieces) for d in notes.notes}
+    assert sorted(texts) == [1, 2, 3]  # 3 glued to a publisher named by its host
+    assert "19, 2025, available at https://www.washingtonpost.com/" in texts[1]
+    assert "Oct. 10, 2023, available at https://www.oas.org/" in texts[2]
+    assert texts[3].startswith("cbsnews.com,")
+    assert not notes.problems
+    assert any(line.startswith("The letter goes on") for _, line in notes.body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citecheck.models import Confirmation
-from citecheck.repair import Context, Proposal, Vocabulary, propose
+from citecheck.repair import Context, Proposal, Vocabulary, both_readings, propose
 
 # Prose of a document like the letter: its own words are the first dictionary.
 PROSE = (
@@ -142,3 +142,31 @@ def test_candidates_are_bounded_and_never_the_written_form() -> None:
     assert proposal.repair is not None
     assert 1 <= len(proposal.repair.candidates) <= 8
     assert written not in proposal.repair.candidates
+
+
+W = "https://www.unhcr.org/us/news/pressreleases/mandate-inspectionreview-testimony"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "expected"),
+    [
+        # a repair of words glued at one wrap, a hyphen the extractor dropped at another: both
+        (
+            "https://www.unhcr.org/us/news/pressreleases/mandate-inspection-review-testimony",
+            "https://www.unhcr.org/us/news/press-releases/mandate-inspectionreview-testimony",
+            "https://www.unhcr.org/us/news/press-releases/mandate-inspection-review-testimony",
+        ),
+        # one takes a hyphen out, the other puts one in
+        (
+            "https://www.unhcr.org/us/news/pressreleases/mandateinspectionreview-testimony",
+            "https://www.unhcr.org/us/news/press-releases/mandate-inspectionreview-testimony",
+            "https://www.unhcr.org/us/news/press-releases/mandateinspectionreview-testimony",
+        ),
+        # the same place, or no edit, or not a hyphen edit: no combined reading
+        (W.replace("pressreleases", "press-releases"), W.replace("pressreleases", "press-releases"), None),
+        (W, W.replace("pressreleases", "press-releases"), None),
+        (W.replace("inspectionreview", "inspection-review"), W.replace("unhcr", "unhcr2"), None),
+    ],
+)
+def test_both_readings(one: str, other: str, expected: str | None) -> None:
+    assert both_readings(W, one, other) == expected

@@ -47,6 +47,8 @@ def full_line(url_head: str) -> str:
         ("https://example.org/report.", "pdf", UNKNOWN, Join.SURE),  # a file extension
         ("https://doi.org/", "10.1000/182", UNKNOWN, Join.SURE),  # a DOI after a resolver
         ("https://example.org:", "8080/x", UNKNOWN, Join.SURE),  # a port: digits and a path
+        ("https://x.com/Sec_Noem/status/", "3440676293603094160.", UNKNOWN, Join.SURE),  # an id
+        ("https://example.org/page/", "2025", UNKNOWN, Join.UNLIKELY),  # a year may start a sentence
         # between two letters or digits (break-all, xurl): the token's shape and the line decide
         ("https://www.bbc.com/news/articles/c849195b", "d04o", UNKNOWN, Join.LIKELY),
         ("https://example.org/custody-survey-re", "port.html", UNKNOWN, Join.LIKELY),
@@ -191,6 +193,8 @@ def test_a_hyphen_the_extractor_dropped_is_put_back_where_a_date_says_so() -> No
         ("https://www.ohchr.org/en/pressreleases/2025/05/x", [(30, False)]),  # two words: verify decides
         ("https://ccrjustice.org/home/what-wedo/our-cases/x", [(35, True)]),  # two words in a slug
         ("https://www.cbsnews.com/news/venezuelans-deportedel-salvador-names/", [(49, True)]),
+        ("https://x.org/cases/rapporteur-vmigrants", [(32, True)]),  # the `v` of a case name
+        ("https://www.govinfo.gov/content/pkg/pdf/202519641.pdf", [(44, False)]),  # a year, a number
         ("https://x.org/investigation", []),  # one word
         ("https://x.org/a/2336353-CV0.pdf", []),  # one number
         ("https://www.ohchr.org/", []),  # never in the host
