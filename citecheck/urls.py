@@ -419,11 +419,8 @@ class Flow:
             return link, []
         at, near = 0, []
         for offset, text in pieces:
-            line_start = self.text.rfind("\n", 0, offset) + 1
-            line_end = self.text.find("\n", offset)
-            col = offset - line_start
-            if self.layout.joined(self.text[line_start : line_end if line_end >= 0 else len(self.text)]):
-                near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
+            col = offset - (self.text.rfind("\n", 0, offset) + 1)
+            near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
             at += len(text)
         ranked = wrap.lost_hyphen(link.written, [i for i in near if i < len(link.written)])
         w = link.written

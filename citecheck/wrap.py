@@ -159,12 +159,6 @@ class Layout:
         k = round(column / self.median)
         return 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median
 
-    def joined(self, line: str) -> bool:
-        """Whether a line is longer than the full lines the typesetter set (the widest tenth may
-        be joined ones): the extractor may have joined two lines into it, so a hyphen may have
-        stood where the first ended. (The second may be short: `…-` / `05-06/.`)"""
-        return self.width is not None and len(line.rstrip()) > self.width
-
     def full(self, line: str) -> bool | None:
         """Whether a line was filled to the margin (None: the layout cannot tell)."""
         if self.width is None:

@@ -229,14 +229,6 @@ def test_layout_measures_whether_the_extractor_joined_hyphenated_lines(
     assert Layout.measure(lines).dehyphenated is dehyphenated
 
 
-def test_a_joined_line_is_longer_than_any_the_typesetter_set() -> None:
-    layout = Layout.measure(_dehyphenated_text())
-    assert layout.width == 60
-    assert not layout.joined("word " * 12)  # within the spread of full lines
-    assert layout.joined("word " * 20)
-    assert not UNKNOWN.joined("word " * 40)  # too few lines to tell
-
-
 @pytest.mark.parametrize(
     ("line", "following", "expected"),
     [
