@@ -414,22 +414,33 @@ class Flow:
 
     def _lost_hyphen(self, link: FoundURL, pieces: _Pieces) -> tuple[FoundURL, list[str]]:
         """Where a dehyphenating extractor joined two lines inside the URL, dropping the hyphen the
-        line ended with: at a full line's width from the line's start (`Layout.dehyphenated`)."""
+        line ended with: at a full line's width from the line's start (`Layout.dehyphenated`).
+
+        Each line end the URL crosses is looked at on its own (a long URL may have lost two
+        hyphens): the sure ones make the reading, and each possible one is an alternative on top."""
         if not self.layout.dehyphenated:
             return link, []
-        at, near = 0, []
-        for offset, text in pieces:
-            col = offset - (self.text.rfind("\n", 0, offset) + 1)
-            near += [at + i for i in range(1, len(text)) if self.layout.at_width(col + i)]
-            at += len(text)
-        ranked = wrap.lost_hyphen(link.written, [i for i in near if i < len(link.written)])
         w = link.written
-        fixed = [w[:i] + "-" + w[i:] for i, _ in ranked]
-        if not ranked or not ranked[0][1]:
+        at, ends = 0, dict[tuple[int, int], list[int]]()
+        for offset, text in pieces:
+            line_start = self.text.rfind("\n", 0, offset) + 1
+            col = offset - line_start
+            for i in range(1, len(text)):
+                k = self.layout.line_end(col + i)
+                if k is not None and at + i < len(w):
+                    ends.setdefault((line_start, k), []).append(at + i)
+            at += len(text)
+        ranked = [r for spots in ends.values() if (r := wrap.lost_hyphen(w, spots))]
+        sure = [r[0][0] for r in ranked if r[0][1]]
+        possible = [r[0][0] for r in ranked if not r[0][1]]
+        options = [[*sure, *possible]] if len(possible) > 1 else []
+        options += [[*sure, i] for i in possible] + [[*sure, i] for r in ranked for i, _ in r[1:]]
+        fixed = list(dict.fromkeys(_with_hyphens(w, link.breaks, option)[0] for option in options))
+        if not sure:
             return link, fixed  # only candidates for `verify`
-        breaks = tuple(sorted({*link.breaks, ranked[0][0] + 1}))
-        reading = Reading(fixed[0], breaks, "a hyphen the extractor dropped where it joined two lines")
-        return dataclasses.replace(link, reading=reading), fixed[1:]
+        url, breaks = _with_hyphens(w, link.breaks, sure)
+        reading = Reading(url, breaks, "a hyphen the extractor dropped where it joined two lines")
+        return dataclasses.replace(link, reading=reading), [f for f in fixed if f != url]
 
     def _reading(self, pieces: _Pieces, start: int) -> tuple[FoundURL | None, int]:
         """The URL that a reading (the first pieces of a wrapped run) writes, and where the
@@ -501,6 +512,20 @@ def _letters(text: str, at: int, step: int) -> str:
     while end < len(text) and text[end].isalpha():
         end += 1
     return text[at:end]
+
+
+def _with_hyphens(written: str, breaks: Sequence[int], at: Sequence[int]) -> tuple[str, tuple[int, ...]]:
+    """`written` with a hyphen put in before each index `at`, a line break after each, and its
+    other breaks moved to match."""
+    spots = sorted(set(at))
+    out, pos = [], 0
+    for i in spots:
+        out += [written[pos:i], "-"]
+        pos = i
+    out.append(written[pos:])
+    moved = {b + bisect_right(spots, b) for b in breaks}
+    moved |= {i + k + 1 for k, i in enumerate(spots)}
+    return "".join(out), tuple(sorted(moved))
 
 
 def _without_hyphens(written: str, breaks: Sequence[int], at: Sequence[int]) -> tuple[str, tuple[int, ...]]:

@@ -154,10 +154,15 @@ class Layout:
     def at_width(self, column: int) -> bool:
         """Whether a column is where a full line ended (one, two or three lines' width from the
         start of a line the extractor joined), within the spread of full lines' lengths."""
+        return self.line_end(column) is not None
+
+    def line_end(self, column: int) -> int | None:
+        """Which full line's end a column is at (1: the first line's, 2: the second's, of lines
+        the extractor joined), None when it is at none."""
         if self.median is None or column < (1 - _NEAR) * self.median:
-            return False
+            return None
         k = round(column / self.median)
-        return 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median
+        return k if 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median else None
 
     def full(self, line: str) -> bool | None:
         """Whether a line was filled to the margin (None: the layout cannot tell)."""
@@ -332,13 +337,14 @@ def lost_hyphen(written: str, positions: Iterable[int]) -> list[tuple[int, bool]
     return [(i, -score >= _SURE_EVIDENCE) for score, _, i in sorted(scored)[:3]]
 
 
-def _split_cost(written: str, i: int) -> int:
-    """How rare the letters on either side of a split are (their English ranks summed): of two
-    splits of one token the text supports equally, the one into commoner words is likelier
-    (`we` / `do` rather than `w` / `edo`)."""
+def _split_cost(written: str, i: int) -> tuple[int, int]:
+    """How little of a split is words: of two splits of one token the text supports equally, the
+    one whose parts are words over more letters (`salvadors` / `prisons` rather than
+    `salvadorspri` / `sons`), then into commoner words (`we` / `do` rather than `w` / `edo`)."""
     a, b = _letters_at_end(written[:i]), _letters_at_start(written[i:])
     ranks = words.english_ranks()
-    return sum(ranks.get(part.lower(), 10**6) for part in (a, b) if part)
+    covered = sum(len(part) for part in (a, b) if part.lower() in ranks)
+    return -covered, sum(ranks.get(part.lower(), 10**6) for part in (a, b) if part)
 
 
 def _hyphen_evidence(written: str, i: int) -> int:
@@ -357,7 +363,12 @@ def _hyphen_evidence(written: str, i: int) -> int:
         in_slug = written[run_start - 1 : run_start] == "-" or written[run_end : run_end + 1] == "-"
         if in_slug and all(_slug_word(p) for p in (a, b)):
             return 2  # `what-wedo`, `venezuelans-deportedel-salvador`, `rapporteur-vmigrants`
-        return 1 if min(len(a), len(b)) >= 3 and _is_word(a, _FREQUENT) and _is_word(b, _FREQUENT) else 0
+        if min(len(a), len(b)) >= 3 and _is_word(a, _FREQUENT) and _is_word(b, _FREQUENT):
+            return 1  # `press` / `releases`
+        named = any(len(p) >= 4 and _is_word(p, _FREQUENT) for p in (a, b))
+        if in_slug and min(len(a), len(b)) >= 3 and named:
+            return 1  # `salvadors` / `prisons`: a slug's name beside a word (`verify` decides)
+        return 0
     if left.isdigit() and right.isdigit():  # `2024-08` / `23`, `2024` / `08-23`: a date
         if before.isdigit() and after.isdigit() and _YEAR_MONTH_END.search(written, 0, i):
             return 3 if len(after) == 2 and after[0] in "0123" else 0
