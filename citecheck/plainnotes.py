@@ -135,7 +135,10 @@ def _candidate(lines: Sequence[tuple[int, str]], i: int) -> _Cand | None:
         j = i + 1
         if j < len(lines) and not lines[j][1].strip():
             j += 1
-        if j < len(lines) and (_DEF_ALONE.match(lines[j][1]) or body_markers(lines[j][1])):
+        after = j  # what follows past a page break too: the next page's body or first number
+        while after < len(lines) and not lines[after][1].strip():
+            after += 1
+        if after < len(lines) and (_DEF_ALONE.match(lines[after][1]) or body_markers(lines[after][1])):
             return _before(lines, i, int(m.group(1)))
         if j < len(lines) and lines[j][1].strip():
             weight = _weight("", lines, j) + _RULE_WEIGHT * _after_rule(lines, i)
@@ -240,8 +243,39 @@ def find_plain(lines: Sequence[tuple[int, str]]) -> PlainNotes | None:
         return None
     if (ends := _trailing_numbers(lines, chain)) is not None:
         return _read_backward(lines, ends)
+    chain = _shared_split(lines, chain)
     starts = {c.index: (str(c.number), c.rest) for c in chain}
     return PlainNotes(starts, frozenset(i for c in chain for i in c.skip))
+
+
+_SENTENCE_END = re.compile(r"[.)][\u201d\"]?[ \t]*$")
+
+
+def _shared_split(lines: Sequence[tuple[int, str]], chain: Sequence[_Cand]) -> list[_Cand]:
+    """Two notes read as one text: poppler printed a number before the note zone's text and the
+    next number after it (`3` / text / `4`), so both label the text between. The second note is
+    the last citation of it: from the last line that starts with a capital after a sentence's
+    end (`…&t=601s.` / `Camille Dupont, …`), each part citing. A text that cites once stays the
+    first's: which of the two it is, the text cannot say."""
+    out = list(chain)
+    for k in range(1, len(out)):
+        first, second = out[k - 1], out[k]
+        if first.index != second.index or second.number != first.number + 1 or not second.skip:
+            continue
+        end = second.skip[0]
+        cited = [i for i in range(first.index, end) if _CITATION.search(lines[i][1])]
+        splits = [
+            i
+            for i in range(first.index + 1, end)
+            if _SENTENCE_END.search(lines[i - 1][1])
+            and lines[i][1].lstrip()[:1].isupper()
+            and cited
+            and cited[0] < i <= cited[-1]  # each part cites
+        ]
+        if splits:
+            at = splits[-1]
+            out[k] = _Cand(at, second.number, lines[at][1].strip(), second.skip, _weight("", lines, at))
+    return out
 
 
 def _series(chain: Sequence[_Cand]) -> list[list[_Cand]]:

@@ -182,3 +182,31 @@ def test_numbers_after_their_notes_with_some_numbers_before_body_text() -> None:
     assert sorted(urls) == [1, 2, 3, 4]
     for number, tail in ((1, "one"), (2, "two"), (3, "three"), (4, "four")):
         assert f"https://example.org/{tail}" in urls[number], (number, urls[number])
+
+
+def test_two_numbers_around_one_text_share_it_at_the_last_citation() -> None:
+    """poppler on LibreOffice's PDFs prints one note's number before the zone's text and the next
+    one's after it (`6` / two notes' text / `7`): the second note starts at the last citation."""
+    text = (
+        "The transfer was reported.1 Lawyers objected.2 The court ruled.3 The camps grew.4\n\n"
+        "1\n\n"
+        "Ana Lucía González, Disappearance Court Families, United Nations (Sept. 1, 2025),\n"
+        "https://undocs.org/Home/Mobile?FinalSymbol=A%2FHRC%2F50%2F41.\n"
+        "Priya Natarajan, Statement Obligations Deportation Inspection Hearing\n"
+        "Guards, YouTube (Jan. 19, 2024), https://www.youtube.com/watch?v=d1a024e8b05.\n"
+        "Response statement monitoring judge report families mandate salvador.\n"
+        "2\n\n"
+        "3\n\n"
+        "Report Inspection Payment, El País, June 3, 2023, available at https://elpais.com/a.html.\n"
+        "Tomás Herrera, Prison Statement, CNN (Jan. 4, 2023), https://www.cnn.com/2025/08/13/b.\n"
+        "4\n\n"
+        "more body text about the ruling.5 And on.\n"
+    )
+    notes = parse(text)
+    texts = {n.number: " ".join(p for _, p in n.pieces) for n in notes.notes}
+    assert sorted(texts) == [1, 2, 3, 4]
+    assert texts[1].startswith("Ana Lucía González") and "undocs.org" in texts[1]
+    assert texts[2].startswith("Priya Natarajan") and "youtube.com" in texts[2]
+    assert "Response statement" in texts[2]  # no citation after it: no note of its own
+    assert texts[3].startswith("Report Inspection Payment") and "youtube" not in texts[3]
+    assert texts[4].startswith("Tomás Herrera")
