@@ -417,7 +417,8 @@ class Flow:
         line ended with: at a full line's width from the line's start (`Layout.dehyphenated`).
 
         Each line end the URL crosses is looked at on its own (a long URL may have lost two
-        hyphens): the sure ones make the reading, and each possible one is an alternative on top."""
+        hyphens): the sure ones make the reading, and each possible one is an alternative on top.
+        Where no full width shows one, the likeliest places anywhere are candidates only."""
         if not self.layout.dehyphenated:
             return link, []
         w = link.written
@@ -431,6 +432,8 @@ class Flow:
                     ends.setdefault((line_start, k), []).append(at + i)
             at += len(text)
         ranked = [r for spots in ends.values() if (r := wrap.lost_hyphen(w, spots))]
+        if not ranked:  # a line that ended short of the width (the next part did not fit)
+            ranked = [[(i, False)] for i, _ in wrap.lost_hyphen(w, range(1, len(w)))[:_LOOSE_CANDIDATES]]
         sure = [r[0][0] for r in ranked if r[0][1]]
         possible = [r[0][0] for r in ranked if not r[0][1]]
         options = [[*sure, *possible]] if len(possible) > 1 else []
@@ -512,6 +515,11 @@ def _letters(text: str, at: int, step: int) -> str:
     while end < len(text) and text[end].isalpha():
         end += 1
     return text[at:end]
+
+
+_LOOSE_CANDIDATES = 2
+"""Hyphens a dehyphenating extractor may have dropped away from any full line's width: only
+candidates for `verify`, the likeliest two."""
 
 
 def _with_hyphens(written: str, breaks: Sequence[int], at: Sequence[int]) -> tuple[str, tuple[int, ...]]:

@@ -365,9 +365,9 @@ def _hyphen_evidence(written: str, i: int) -> int:
             return 2  # `what-wedo`, `venezuelans-deportedel-salvador`, `rapporteur-vmigrants`
         if min(len(a), len(b)) >= 3 and _is_word(a, _FREQUENT) and _is_word(b, _FREQUENT):
             return 1  # `press` / `releases`
-        named = any(len(p) >= 4 and _is_word(p, _FREQUENT) for p in (a, b))
-        if in_slug and min(len(a), len(b)) >= 3 and named:
-            return 1  # `salvadors` / `prisons`: a slug's name beside a word (`verify` decides)
+        named = any(_slug_word(p) for p in (a, b)) and max(len(a), len(b)) >= 4
+        if in_slug and min(len(a), len(b)) >= 2 and named:
+            return 1  # `salvadors` / `prisons`, `us` / `deportees`, `eu` / `common`: `verify` decides
         return 0
     if left.isdigit() and right.isdigit():  # `2024-08` / `23`, `2024` / `08-23`: a date
         if before.isdigit() and after.isdigit() and _YEAR_MONTH_END.search(written, 0, i):
