@@ -256,7 +256,7 @@ def _shared_split(lines: Sequence[tuple[int, str]], chain: Sequence[_Cand]) -> l
     next number after it (`3` / text / `4`), so both label the text between. The second note is
     the last citation of it: from the last line that starts with a capital after a sentence's
     end (`…&t=601s.` / `Camille Dupont, …`), each part citing. A text that cites once stays the
-    first's: which of the two it is, the text cannot say."""
+    first's, and the next numbers, printed together, label the texts after them."""
     out = list(chain)
     for k in range(1, len(out)):
         first, second = out[k - 1], out[k]
@@ -275,7 +275,33 @@ def _shared_split(lines: Sequence[tuple[int, str]], chain: Sequence[_Cand]) -> l
         if splits:
             at = splits[-1]
             out[k] = _Cand(at, second.number, lines[at][1].strip(), second.skip, _weight("", lines, at))
+        elif k + 1 < len(out) and (shifted := _numbers_then_texts(lines, second, out[k + 1], out)):
+            out[k], out[k + 1] = shifted
     return out
+
+
+def _numbers_then_texts(
+    lines: Sequence[tuple[int, str]], second: _Cand, third: _Cand, chain: Sequence[_Cand]
+) -> tuple[_Cand, _Cand] | None:
+    """`N` / text / `N+1` / `N+2` / text / text: the text between cites once and is N's, and the
+    two numbers printed together label the two texts after them, in order. None when the text
+    after the next one is not there, is taken, or cites nothing."""
+    if third.number != second.number + 1 or third.skip[:1] != (second.skip[0] + 1,):
+        return None
+    after = third.index
+    while after < len(lines) and lines[after][1].strip():
+        after += 1
+    while after < len(lines) and not lines[after][1].strip():
+        after += 1
+    if after >= len(lines) or any(c.index == after for c in chain) or _DEF_ALONE.match(lines[after][1]):
+        return None
+    end = after
+    while end < len(lines) and lines[end][1].strip() and not body_markers(lines[end][1]):
+        end += 1
+    if not _CITATION.search(" ".join(line for _, line in lines[after:end])):
+        return None
+    moved = _Cand(third.index, second.number, third.rest, second.skip, third.weight)
+    return moved, _Cand(after, third.number, lines[after][1].strip(), third.skip, _weight("", lines, after))
 
 
 def _series(chain: Sequence[_Cand]) -> list[list[_Cand]]:

@@ -210,3 +210,23 @@ def test_two_numbers_around_one_text_share_it_at_the_last_citation() -> None:
     assert "Response statement" in texts[2]  # no citation after it: no note of its own
     assert texts[3].startswith("Report Inspection Payment") and "youtube" not in texts[3]
     assert texts[4].startswith("Tomás Herrera")
+
+
+def test_numbers_printed_together_label_the_texts_after_them_in_order() -> None:
+    """`3` / a note citing once / `4` / `5` / text / text (poppler on LibreOffice's PDFs): the
+    text between is 3's, and 4 and 5 label the two texts after them."""
+    text = (
+        "The transfer was reported.1 Lawyers objected.2 The court ruled.3 It was cited.4 Again.5\n\n"
+        "1\n\nJane Doe, “Deportation Flights,” Reuters, https://example.org/one.\n"
+        "2\n\nACLU, “Access Denied,” Apr. 4, 2025, https://example.org/two.\n"
+        "3\n\nCourt, “Order,” Nov. 25, 2024, available at https://example.org/three.\n"
+        "4\n5\n\nId. at 23.\n\n"
+        "Julia Ainsley, Response Refugees, UN Digital Library (Oct. 18, 2023),\n"
+        "https://example.org/five.\n\n"
+        "more body text about the ruling.6 And on.\n"
+    )
+    texts = {n.number: " ".join(p for _, p in n.pieces) for n in parse(text).notes}
+    assert sorted(texts) == [1, 2, 3, 4, 5]
+    assert "https://example.org/three" in texts[3]
+    assert texts[4] == "Id. at 23."
+    assert texts[5].startswith("Julia Ainsley") and "https://example.org/five" in texts[5]
