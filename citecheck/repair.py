@@ -43,6 +43,7 @@ _ALTERNATIVE_MARGIN = 2.5
 """Other splits are kept as candidates only when nearly as likely as the best."""
 _HEX_GLUED = re.compile(r"([a-z]+)([0-9a-f]{32})")
 _ALPHA = re.compile(r"[a-z]+")
+_LINE_END_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
@@ -73,7 +74,9 @@ class Vocabulary:
         are kept, never the joined text nor a list of every word in it (no URL or word spans a space)."""
         words: set[str] = set()
         for text in texts:
-            words.update(_ALPHA.findall(_fold(URL_RE.sub(" ", text))))
+            # A word hyphenated at a line's end is one word (`depor-` / `tees`), not two: its
+            # halves would read as the words of a slug the document writes whole.
+            words.update(_ALPHA.findall(_LINE_END_HYPHEN.sub("", _fold(URL_RE.sub(" ", text)))))
         return cls(words)
 
     def is_word(self, token: str) -> bool:

@@ -237,10 +237,14 @@ def _is_ipv6(text: str) -> bool:
 
 def is_plausible(url: str) -> bool:
     """True when the text has a host with a letter or digit (dotless hosts and IPv6 literals
-    included: the network guard and `verify` decide about them), so it is worth a link."""
+    included: the network guard and `verify` decide about them), so it is worth a link; a host
+    that is `www` and at most one label more (`www.`, `www.grants`) is a URL cut at a page's end."""
     try:
         host = urlsplit(meant(url)).hostname or ""
     except ValueError:
+        return False
+    labels = host.rstrip(".").split(".")
+    if labels[0] == "www" and len(labels) < 3:
         return False
     return any(ch.isalnum() for ch in host)
 
@@ -401,8 +405,11 @@ class Flow:
         ]
         if not spots:
             return self._lost_hyphen(link, pieces)
+        host_end = _host_end(w)
         dropped = [
-            b for b in spots if not wrap.keeps_hyphen(_letters(w, b - 1, -1), _letters(w, b, 1), self.layout)
+            b
+            for b in spots
+            if not wrap.keeps_hyphen(_letters(w, b - 1, -1), _letters(w, b, 1), self.layout, b < host_end)
         ]
         kept = [b for b in spots if b not in dropped]
         other, _ = _without_hyphens(w, link.breaks, kept)
@@ -432,12 +439,15 @@ class Flow:
                     ends.setdefault((line_start, k), []).append(at + i)
             at += len(text)
         ranked = [r for spots in ends.values() if (r := wrap.lost_hyphen(w, spots))]
-        if not ranked:  # a line that ended short of the width (the next part did not fit)
-            ranked = [[(i, False)] for i, _ in wrap.lost_hyphen(w, range(1, len(w)))[:_LOOSE_CANDIDATES]]
         sure = [r[0][0] for r in ranked if r[0][1]]
         possible = [r[0][0] for r in ranked if not r[0][1]]
         options = [[*sure, *possible]] if len(possible) > 1 else []
         options += [[*sure, i] for i in possible] + [[*sure, i] for r in ranked for i, _ in r[1:]]
+        # A line that ended short of the width (the next part did not fit) shows no place: the
+        # likeliest places anywhere are candidates too, after those the widths show.
+        seen = {i for r in ranked for i, _ in r}
+        loose = [i for i, _ in wrap.lost_hyphen(w, range(1, len(w))) if i not in seen]
+        options += [[*sure, i] for i in loose[:_LOOSE_CANDIDATES]]
         fixed = list(dict.fromkeys(_with_hyphens(w, link.breaks, option)[0] for option in options))
         if not sure:
             return link, fixed  # only candidates for `verify`
@@ -503,6 +513,14 @@ class Flow:
             pos = url.end
         out.append(self.text[pos:])
         return " ".join("".join(out).split())
+
+
+def _host_end(url: str) -> int:
+    """Where a URL's host ends (its path, query or fragment starts)."""
+    scheme = url.find("://")
+    start = scheme + 3 if scheme >= 0 else 0
+    ends = [i for c in "/?#" if (i := url.find(c, start)) >= 0]
+    return min(ends, default=len(url))
 
 
 def _letters(text: str, at: int, step: int) -> str:

@@ -158,11 +158,13 @@ class Layout:
 
     def line_end(self, column: int) -> int | None:
         """Which full line's end a column is at (1: the first line's, 2: the second's, of lines
-        the extractor joined), None when it is at none."""
+        the extractor joined), None when it is at none. The k-th end of joined lines is the sum
+        of k full lines' lengths, so its spread is k times one line's."""
         if self.median is None or column < (1 - _NEAR) * self.median:
             return None
         k = round(column / self.median)
-        return k if 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= _NEAR * self.median else None
+        spread = k * _NEAR * self.median
+        return k if 1 <= k <= _MAX_JOINED and abs(column - k * self.median) <= spread else None
 
     def full(self, line: str) -> bool | None:
         """Whether a line was filled to the margin (None: the layout cannot tell)."""
@@ -198,6 +200,7 @@ _MIN_SPLIT_WORDS = 2
 _WORD_CUT = re.compile(r"(?<![\w-])([a-z]{2,})-$")
 _WORD_START = re.compile(r"[a-z]{2,}(?![\w-])")
 _COMMON = 50_000
+_ANY = 10**9
 """A part of a URL more frequent than this (English rank) is a word of its own."""
 
 
@@ -211,22 +214,25 @@ def _hyphenated(head: str, tail: str) -> bool:
     return _is_word(head + tail) and not (_is_word(head, _COMMON) and _is_word(tail, _COMMON))
 
 
-def keeps_hyphen(before: str, after: str, layout: Layout) -> bool:
+def keeps_hyphen(before: str, after: str, layout: Layout, in_host: bool = False) -> bool:
     """Whether a hyphen written at a line break inside a URL, between the letters `before` and
     `after` (the letter runs on either side), is the URL's own rather than the typesetter's.
 
     Only a typesetter that hyphenates adds one, and it splits words, not slug words: a hyphen
-    between two words whose join is none (`torture-` / `conditions`) is kept; one whose join is
-    a common word (`state-` / `ment`, `re-` / `leases`), or between fragments (`courtlisten-` /
-    `er`, `b-` / `bc`), is dropped. A hyphen after a `.` or `/` (`before` empty: `www.-` /
-    `nytimes.com`) is dropped whatever the layout. Either way the other reading is kept."""
+    between two words whose join is none (`torture-` / `conditions`, `us-` / `deportees`) is
+    kept; one whose join is a common word (`state-` / `ment`, `in-` / `junction`), or between
+    fragments (`courtlisten-` / `er`, `b-` / `bc`), is dropped. Hyphenation splits letters, so
+    one before a digit (`TA-` / `10-2024`) is kept; host names rarely hold a hyphen, so one in
+    the host of hyphenated text (`www.the-` / `guardian.com`) is dropped. A hyphen after a `.`
+    or `/` (`before` empty: `www.-` / `nytimes.com`) is dropped whatever the layout. Either way
+    the other reading is kept."""
     if not before:
         return False  # after `.` or `/`: no host label starts with a hyphen, and hardly a path word
-    if not layout.hyphenates:
+    if not layout.hyphenates or not after:
         return True
-    if _is_word(before + after, _COMMON):
+    if in_host or _is_word(before + after, _ANY):
         return False
-    return _is_word(before, _COMMON) and _is_word(after, _COMMON)
+    return _slug_word(before) and _slug_word(after)
 
 
 def decide(head: str, line: str, token: str, layout: Layout = UNKNOWN) -> Join:
@@ -243,6 +249,8 @@ def decide(head: str, line: str, token: str, layout: Layout = UNKNOWN) -> Join:
     if _DOI.match(token):
         return Join.SURE if _DOI_RESOLVER.search(head) else Join.STOP
     incomplete = _incomplete(head)
+    if _BARE_WWW.search(head) and "." not in token.split("/", 1)[0]:
+        return Join.STOP  # `www.` is no host's last label: `https://www.` / `grants budget` is prose
     if incomplete is not None and (incomplete or first == "." or _URL_PIECE.search(token)):
         return Join.SURE if first.isalnum() or first in ".-" else Join.STOP
     if first == "." and len(token) > 1 and token[1].isalnum():
@@ -305,6 +313,7 @@ def _incomplete(head: str) -> bool | None:
     return False if "." not in host else None
 
 
+_BARE_WWW = re.compile(r"(?:^|//)www\.$", re.IGNORECASE)
 _YEAR_MONTH_END = re.compile(r"(?<![\d])(?:19|20)\d\d-[01]\d$")
 _SURE_EVIDENCE = 2
 _FREQUENT = 15_000

@@ -170,3 +170,12 @@ W = "https://www.unhcr.org/us/news/pressreleases/mandate-inspectionreview-testim
 )
 def test_both_readings(one: str, other: str, expected: str | None) -> None:
     assert both_readings(W, one, other) == expected
+
+
+def test_a_word_hyphenated_at_a_line_end_is_one_word_of_the_vocabulary() -> None:
+    """`depor-` / `tees` in the prose is `deportees`: its halves must not make a slug split
+    (`prison-deportees` read as `prison-depor-tees`)."""
+    vocab = Vocabulary.from_text("Torture order witnesses prison transfer depor-\ntees to the camp.")
+    assert vocab.is_word("deportees")
+    assert "depor" not in vocab.document and "tees" not in vocab.document
+    assert Vocabulary.from_text("a well-known case").is_word("known")  # a hyphen inside a line stays

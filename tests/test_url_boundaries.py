@@ -192,6 +192,9 @@ def test_host_cut(url: str, cut: str) -> None:
 def test_a_host_needs_a_letter_or_digit() -> None:
     assert is_plausible("http://x") and is_plausible("http://[::1]/")
     assert not is_plausible("http://.-./") and not is_plausible("http://")
+    # `www.` and one label is a URL cut at a page's end, not a host
+    assert not is_plausible("https://www.") and not is_plausible("https://www.grants")
+    assert not is_plausible("https://www") and is_plausible("https://www.example.org/")
 
 
 def test_bound_is_the_kept_head() -> None:

@@ -113,10 +113,36 @@ def test_layout_measures_width_spaces_and_hyphenation() -> None:
         ("state", "ment", UNKNOWN, True),  # a typesetter that does not hyphenate adds none
         ("b", "bc", HYPHENATING, False),  # LibreOffice hyphenates hosts too: `www.b-` / `bc.com`
         ("", "com", UNKNOWN, False),  # after `.` or `/`: `www.nytimes.-` / `com`
+        ("in", "junction", HYPHENATING, False),  # `our-cases/in-` / `junction-habeas`: one word
+        ("us", "deportees", HYPHENATING, False),  # an unknown word reads as a fragment
+        ("TA", "", HYPHENATING, True),  # `TA-` / `10-2024`: hyphenation splits letters, not a digit
     ],
 )
 def test_keeps_hyphen(before: str, after: str, layout: Layout, kept: bool) -> None:
     assert keeps_hyphen(before, after, layout) is kept
+
+
+def test_a_hyphen_in_a_host_of_hyphenated_text_is_the_typesetters() -> None:
+    """LibreOffice hyphenates `www.the-` / `guardian.com`; host names rarely hold a hyphen."""
+    assert keeps_hyphen("the", "guardian", HYPHENATING) is True  # in a path: two slug words
+    assert keeps_hyphen("the", "guardian", HYPHENATING, in_host=True) is False
+    assert keeps_hyphen("the", "guardian", UNKNOWN, in_host=True) is True  # no hyphenation: its own
+    lines = ["see https://www.the-", "guardian.com/world/2023/dec/28/guards-inquiry (last)"]
+    (link,) = Flow(list(enumerate(lines, 1)), HYPHENATING).links()
+    assert link.reading is not None
+    assert link.reading.url == "https://www.theguardian.com/world/2023/dec/28/guards-inquiry"
+    # verify checks the written form of every repaired link too
+    assert link.written == "https://www.the-guardian.com/world/2023/dec/28/guards-inquiry"
+
+
+def test_the_kth_end_of_joined_lines_spreads_k_times_a_lines() -> None:
+    """pdftotext joined three lines of 69, 71 and more characters: the second ended at 140,
+    16 past twice the median of 62, within twice one line's spread."""
+    layout = Layout(width=79, spaced=False, median=62, dehyphenated=True)
+    assert layout.line_end(69) == 1
+    assert layout.line_end(140) == 2
+    assert layout.line_end(100) is None  # between two ends
+    assert layout.line_end(40) is None  # short of a full line
 
 
 def found(lines: list[str], layout: Layout = UNKNOWN) -> list[tuple[str, tuple[str, ...]]]:
@@ -252,10 +278,27 @@ def test_layout_measures_whether_the_extractor_joined_hyphenated_lines(
         ("https://example.org/report (last visited May 1, 2025).", "2023/mar/01/x", Join.STOP),
         ("no URL on this line", "2023/mar/01/x", Join.STOP),
         ("see https://example.org/", "", Join.STOP),
+        # `www.` is no host's last label: a page ended the URL and the next page's prose follows
+        ("Mar. 22, 2023, available at https://www.", "grants budget families", Join.STOP),
+        ("Mar. 22, 2023, available at https://www.", "2", Join.STOP),  # a page number
+        ("(July 4, 2025), https://www.", "whitehouse.gov/presidential-actions/", Join.SURE),
     ],
 )
 def test_goes_on_across_a_blank_line(line: str, following: str, expected: Join) -> None:
     assert goes_on(line, following) == expected
+
+
+def test_a_dropped_hyphen_away_from_any_width_is_still_a_candidate() -> None:
+    """The URL began a line that ended short (its next part did not fit), so the width shows
+    its first line end nowhere; it shows a possible place further on (`press` / `releases`, at
+    the median). The likeliest places anywhere are candidates too (`presidential` / `actions`)."""
+    layout = Layout(width=79, spaced=False, median=62, dehyphenated=True)
+    written = "https://www.whitehouse.gov/presidentialactions/2023/09/news/pressreleases/migrants-detention"
+    assert written.index("releases") == 65  # at a full line's width
+    (link,) = Flow([(1, written + " (last visited)")], layout).links()
+    assert link.reading is None  # nothing sure
+    assert written.replace("pressreleases", "press-releases") in link.alternatives
+    assert written.replace("presidentialactions", "presidential-actions") in link.alternatives
 
 
 def test_two_hyphens_the_extractor_dropped_in_one_url_are_read_one_line_end_each() -> None:
