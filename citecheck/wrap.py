@@ -285,6 +285,8 @@ def _by_shape(last: str, token: str, full: bool | None) -> Join:
     if _NUMBER.fullmatch(token):
         if last == "/" and len(token) >= _ID_DIGITS:
             return Join.SURE  # `…/status/` / `3440676293603094160`: an id, no sentence starts so
+        if last.isdigit() and len(token) >= _ID_DIGITS:
+            return Join.LIKELY  # `…/status/4160737` / `101437549160`: an id broken anywhere
         return lean if last in "/:" else Join.UNLIKELY
     if _CAPITALISED.fullmatch(token):
         return Join.STOP  # a sentence goes on: a path's capitalised word is rarely alone

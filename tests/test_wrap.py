@@ -55,6 +55,8 @@ def full_line(url_head: str) -> str:
         ("https://example.org/custody-survey-re", "port.html", FULL, Join.SURE),
         ("https://example.org/guards-treaty-gu", "ards", FULL, Join.LIKELY),
         ("https://example.org/guards-treaty-gu", "ards", UNKNOWN, Join.UNLIKELY),
+        ("https://x.com/SecRubio/status/4160737", "101437549160.", UNKNOWN, Join.LIKELY),  # an id
+        ("https://x.com/SecRubio/status/4160737", "2025", UNKNOWN, Join.UNLIKELY),  # a year may not
         # negatives: the URL ended at the line's end
         ("https://example.org/a", "and", UNKNOWN, Join.UNLIKELY),  # prose: kept as a candidate only
         ("https://example.org/a/", "Next", UNKNOWN, Join.STOP),  # a sentence starts
