@@ -117,7 +117,7 @@ def retry_after(value: str | None, now: dt.datetime | None = None) -> float | No
 
 def with_page(result: LinkCheck, fetched: Fetched, max_body: int) -> LinkCheck:
     """A working page's check, with the metadata its fetched bytes hold (no extra request)."""
-    if result.status not in (Status.OK, Status.REDIRECTED) or fetched.method != "GET":
+    if not result.status.works or fetched.method != "GET":
         return result
     length = fetched.header("content-length")
     complete = len(fetched.body) < max_body or (

@@ -182,7 +182,7 @@ def _similar(a: bytes, b: bytes) -> bool:
 
 def needs_sibling_probe(f: Fetched, check: LinkCheck) -> bool:
     """An ambiguous 2xx: the server sent us to another page, or one with no title to judge by."""
-    if check.status not in (Status.OK, Status.REDIRECTED):
+    if not check.status.works:
         return False
     moved = bool(f.hops) and not is_trivial_redirect(f.url, f.final_url)
     html_page = "html" in (f.header("content-type") or "").lower()

@@ -21,7 +21,6 @@ from citecheck.models import Extraction, Link, LinkCheck, Match, MatchVerdict, S
 from citecheck.net import Failure
 from citecheck.pagemeta import from_response
 
-JUDGED = frozenset({Status.OK, Status.REDIRECTED})
 NOT_JUDGED = {
     Status.BLOCKED: "the server refused us",
     Status.SOFT_404: "the address shows an error page",
@@ -42,7 +41,7 @@ def match_links(extractions: Sequence[Extraction], checks: Mapping[str, LinkChec
                 if check is None:
                     continue
                 cited = cited_work(fn.text, link.written, link.anchor)
-                if check.status in JUDGED:
+                if check.status.works:
                     found[link] = judge(cited, check.page)
                 elif check.status in NOT_JUDGED:
                     reason = NOT_JUDGED[check.status]

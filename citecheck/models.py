@@ -25,6 +25,11 @@ class Status(StrEnum):
     TIMEOUT = "timeout"
     UNCHECKED = "unchecked"
 
+    @property
+    def works(self) -> bool:
+        """A working page: it answered, at its address or where it moved."""
+        return self in (Status.OK, Status.REDIRECTED)
+
 
 class Confirmation(StrEnum):
     """What proved a repair: the live site, the archive, or the document itself."""

@@ -23,7 +23,7 @@ CheckMany = Callable[[list[str]], Awaitable[dict[str, LinkCheck]]]
 
 
 def works(check: LinkCheck | None) -> bool:
-    return check is not None and check.status in (Status.OK, Status.REDIRECTED)
+    return check is not None and check.status.works
 
 
 def _fails(check: LinkCheck | None) -> bool:

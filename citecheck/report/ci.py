@@ -45,7 +45,7 @@ class Finding:
             return "wrapped"
         if self.check.status in (Status.OK, Status.UNCHECKED) and self.link.visible is not None:
             return "mismatch"
-        if self.drifted and self.check.status in (Status.OK, Status.REDIRECTED):
+        if self.drifted and self.check.status.works:
             return "drift"
         return self.check.status.value
 
