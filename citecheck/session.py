@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from citecheck.credentials import mask, secret_parameters
 from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
 from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
-from citecheck.net import Client, Failure, NetOptions, host_key
+from citecheck.net import Client, Clock, Failure, NetOptions, Sleep, host_key
 from citecheck.verify import (
     apply,
     archive_candidates,
@@ -41,7 +42,6 @@ from citecheck.verify import (
     with_archive_dates,
 )
 
-CACHED_STATUSES = frozenset({Status.OK, Status.REDIRECTED})
 NO_CAPTURE_MAX_AGE = dt.timedelta(days=1)
 ArchiveKey = tuple[str, dt.date | None]
 
@@ -64,6 +64,11 @@ class Settings:
     """Seconds the network work may take (None: no limit)."""
     probe_url: str | None = None
     """Asked before a run is called "no network" (None: no probe; the CLI gives the archive's address)."""
+    clock: Clock = time.monotonic
+    sleep: Sleep = asyncio.sleep
+    """The clock every pacing wait of the run reads and sleeps on (hosts' intervals, Retry-After,
+    the archive's budgets): one for the whole run, so a test passes a fake one and waits for nothing.
+    `max_time` stays on the event loop's real clock: it is the user's wall-clock limit."""
 
 
 @dataclass
@@ -199,9 +204,13 @@ async def run_verify(
     warnings: list[str] = []
     budget = Budget(settings.max_time)
     try:
-        async with Client(settings.net) as client:
+        async with Client(settings.net, clock=settings.clock, sleep=settings.sleep) as client:
             checker = Checker(client, settings.check)
-            wayback = Wayback(client, settings.archive) if settings.archive is not None else None
+            wayback = (
+                Wayback(client, settings.archive, settings.clock, settings.sleep)
+                if settings.archive is not None
+                else None
+            )
             lookups = _Lookups(wayback, cache, progress, budget) if wayback is not None else None
 
             async def check_many(urls: list[str]) -> dict[str, LinkCheck]:
@@ -321,11 +330,9 @@ async def _check_many(
 
     fresh = dict(await asyncio.gather(*(one(u) for u in dict.fromkeys(todo))))
     if cache is not None:
-        good = {u: _to_cache(c) for u, c in fresh.items() if c.status in CACHED_STATUSES}
+        good = {u: _to_cache(c) for u, c in fresh.items() if c.status.works}  # only a working page is cached
         cache.put_many("check", good, settings.cache_max_age)
-        cache.forget(
-            "check", [u for u, c in fresh.items() if c.status not in CACHED_STATUSES and c is not cut]
-        )
+        cache.forget("check", [u for u, c in fresh.items() if not c.status.works and c is not cut])
     return found | fresh
 
 

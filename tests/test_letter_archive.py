@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
-from cli_run import run_citecheck
+from fakes import FakeTime
 from test_letter import REPAIRED, WRITTEN
 from test_verify import EXPECTED, LETTER, OURWORK, LetterWeb, letter_web
+from typer.testing import CliRunner
 from wayback_server import WaybackServer
 
+from citecheck import session
 from citecheck.archive import ArchiveOptions
+from citecheck.cli import app
 from citecheck.extract import extract
 from citecheck.ingest import read_document
 from citecheck.models import Confirmation, Status
@@ -42,9 +47,13 @@ def captured_urls() -> dict[str, str]:
     return out
 
 
+TIME = FakeTime()
+"""The run's clock and the archive's: the archive's budgets are paced, and asserted, without waiting."""
+
+
 @pytest.fixture(scope="module")
 def archive() -> Iterator[WaybackServer]:
-    with WaybackServer(cdx_limit=24) as server:
+    with WaybackServer(clock=TIME.monotonic, cdx_limit=24) as server:
         for i, url in enumerate(sorted(set(captured_urls().values()))):
             if i % 10 == 0:  # a few with an archived 404 before the cited date: CDX settles those
                 server.add_capture(url, "20250101000000", status=404)
@@ -67,8 +76,16 @@ def through_both(
 
 def verify_letter(archive: WaybackServer) -> RunResult:
     extraction = extract(read_document(str(LETTER)))
-    settings = Settings(use_cache=False, archive=ArchiveOptions(base_url=archive.base_url))
-    return asyncio.run(run_verify([extraction], settings))
+    settings = Settings(
+        use_cache=False,
+        archive=ArchiveOptions(base_url=archive.base_url),
+        clock=TIME.monotonic,
+        sleep=TIME.sleep,
+    )
+    before = len(TIME.sleeps)
+    run = asyncio.run(run_verify([extraction], settings))
+    assert sum(TIME.sleeps[before:]) > 0  # the archive's playback budget paced the lookups
+    return run
 
 
 def test_every_archived_citation_gets_its_capture(through_both: WaybackServer) -> None:
@@ -153,14 +170,26 @@ def test_appendix_in_every_format(results: Results, through_both: WaybackServer)
 
 
 def test_cli_appendix_and_verify_json(
-    letter_web: LetterWeb, through_both: WaybackServer, tmp_path: Path
+    letter_web: LetterWeb, through_both: WaybackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = {"CITECHECK_WAYBACK_URL": through_both.base_url}
+    """The commands as a user runs them, in-process so that the run's clock is the fake one: the
+    CLI's settings go to the run unchanged but for it."""
+    real = session.run_verify
+
+    def on_fake_clock(extractions: Any, settings: Settings, progress: Any = None) -> Any:
+        return real(
+            extractions, dataclasses.replace(settings, clock=TIME.monotonic, sleep=TIME.sleep), progress
+        )
+
+    monkeypatch.setattr(session, "run_verify", on_fake_clock)
+    env = {"CITECHECK_WAYBACK_URL": through_both.base_url, "NO_COLOR": "1"}
     out = tmp_path / "appendix.html"
-    done = run_citecheck("appendix", "--no-cache", "--format", "html", "-o", str(out), str(LETTER), env=env)
-    assert done.returncode == 0, done.stderr
+    done = CliRunner().invoke(
+        app, ["appendix", "--no-cache", "--format", "html", "-o", str(out), str(LETTER)], env=env
+    )
+    assert done.exit_code == 0, done.output
     assert out.read_text().count("archived 2025-04-15") >= 30
-    done = run_citecheck("verify", "--no-cache", "--format", "json", str(LETTER), env=env)
+    done = CliRunner().invoke(app, ["verify", "--no-cache", "--format", "json", str(LETTER)], env=env)
     summary = json.loads(done.stdout)["summary"]
     assert summary["archived"] == 37 - len(NEVER_ARCHIVED)
     assert summary["archive_requests"]["playback"] > 0

@@ -113,6 +113,7 @@ def test_a_scheme_less_url_with_credentials_is_proven_in_the_archive_without_the
 ) -> None:
     """`www.user:pass@host/…` with a damaged slug the live site cannot confirm: the archive's
     prefix query finds the spelling it holds, and neither it nor the cache sees the credentials."""
+    web_server.refuse_tls = True  # as a real server does: the https:// attempt fails at once
     host = f"127.0.0.1:{web_server.port}"  # plain HTTP: the https:// a www. URL means fails live
     slug = "trump-deportations-salvador-tren-aragua64e72142a171ea57c869c3b35eeecce7"
     archived = (

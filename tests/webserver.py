@@ -181,17 +181,27 @@ class _ClientGone(Exception):
 # HTTP/1.1 message helpers
 
 
-async def _read_head(reader: asyncio.StreamReader) -> bytes | None:
-    """The bytes of the next message head, or None on a clean EOF before any byte."""
+async def _read_head(reader: asyncio.StreamReader, refuse_tls: bool = False) -> bytes | None:
+    """The bytes of the next message head, or None on a clean EOF before any byte. With
+    `refuse_tls`, a TLS handshake on this plain port is refused at once, as real servers do
+    (nginx answers 400), rather than waited on for a head that never comes."""
+    first = b""
     try:
-        data = await reader.readuntil(b"\r\n\r\n")
+        first = await reader.readexactly(1)
+        if refuse_tls and first == _TLS_HANDSHAKE:
+            raise _BadRequest("a TLS handshake on a plain HTTP port")
+        data = first + await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
-        if not exc.partial.strip():
+        if not (first + exc.partial).strip():
             return None
         raise _BadRequest("truncated message head") from exc
     except asyncio.LimitOverrunError as exc:
         raise _BadRequest("message head too large") from exc
     return data
+
+
+_TLS_HANDSHAKE = b"\x16"
+"""The first byte of a TLS record that opens a handshake (a ClientHello)."""
 
 
 def _parse_head(data: bytes) -> tuple[str, list[tuple[str, str]]]:
@@ -585,12 +595,15 @@ class WebServer(_BackgroundServer[RequestRecord]):
         hold_timeout: float = 10.0,
         send_buffer: int | None = 256 * 1024,
         ssl_context: ssl.SSLContext | None = None,
+        refuse_tls: bool = False,
     ) -> None:
         """``hold_timeout``: seconds after which a held request proceeds anyway (and is counted in
         ``hold_timeouts``). ``send_buffer``: SO_SNDBUF for accepted sockets (keeps the kernel from
         buffering many MB ahead of a slow client so ``bytes_sent`` stays close to what the client
-        read; None leaves the OS default)."""
+        read; None leaves the OS default). ``refuse_tls``: answer a TLS handshake on the plain
+        port with 400 at once, as nginx does (default: wait for a head, as a bare server does)."""
         super().__init__()
+        self.refuse_tls = refuse_tls
         self.ssl_context = ssl_context
         self.hold_timeout = hold_timeout
         self.send_buffer = send_buffer
@@ -816,7 +829,7 @@ class WebServer(_BackgroundServer[RequestRecord]):
         self._tune_socket(writer)
         while True:
             try:
-                data = await _read_head(reader)
+                data = await _read_head(reader, self.refuse_tls)
                 if data is None:
                     return
                 method, target, version, header_list = _parse_request(data)
