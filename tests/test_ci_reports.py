@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -33,11 +34,23 @@ def results() -> Results:
     return Results([e], dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), checks)
 
 
-def golden(name: str, text: str) -> None:
+def golden(name: str, text: str, environ: Mapping[str, str] = os.environ) -> None:
+    """Compare with the golden file, or (CITECHECK_REGENERATE set, on purpose) rewrite it. Never
+    both in CI: a regenerated file compared with itself would pass whatever the output."""
     path = GOLDEN / name
-    if os.environ.get("CITECHECK_REGENERATE"):
+    if environ.get("CITECHECK_REGENERATE"):
+        assert not environ.get("CI"), (
+            "CITECHECK_REGENERATE is set in CI: golden files would compare with themselves"
+        )
         path.write_text(text, encoding="utf-8")
+        return
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_regenerating_golden_files_fails_in_ci() -> None:
+    with pytest.raises(AssertionError, match="in CI"):
+        golden("never-written.txt", "x", {"CITECHECK_REGENERATE": "1", "CI": "true"})
+    assert not (GOLDEN / "never-written.txt").exists()
 
 
 def test_junit_parses_back(results: Results) -> None:
