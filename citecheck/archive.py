@@ -33,7 +33,7 @@ from waybackpy.exceptions import WaybackError
 
 from citecheck.credentials import strip
 from citecheck.models import SaveResult, Snapshot
-from citecheck.net import Client, Clock, Failure, Response, Sleep
+from citecheck.net import Client, Clock, Failure, FailureKind, Response, Sleep
 from citecheck.version import WAYBACK
 
 EARLIEST = "19960101000000"
@@ -150,7 +150,7 @@ class Wayback:
 
     async def _playback(self, url: str, ts: str) -> Response | Failure:
         if not await self.playback_budget.take(self.options.max_wait):
-            return Failure(url, "rate-limited", "the archive's playback budget is used up")
+            return Failure(url, FailureKind.RATE_LIMITED, "the archive's playback budget is used up")
         self.requests["playback"] += 1
         answer = await self.client.request("GET", f"{self.base}/web/{ts}id_/{strip(url)}", body=False)
         self.answered += isinstance(answer, Response)
@@ -170,15 +170,17 @@ class Wayback:
             if answer.status in (301, 302, 303, 307, 308):
                 found = _redirect_ts(answer)
                 if found is None:
-                    return Failure(url, "protocol", "the archive redirected without naming a capture")
+                    return Failure(
+                        url, FailureKind.PROTOCOL, "the archive redirected without naming a capture"
+                    )
                 if not need_status:
                     return Capture(found, None, url)
                 answer = await self._playback(url, found)
                 continue
             if answer.status == 429:
                 self.playback_budget.block(self.options.cdx_pause_after_429)
-            return Failure(url, "protocol", f"the archive answered {answer.status}")
-        return Failure(url, "protocol", "the archive kept redirecting")
+            return Failure(url, FailureKind.PROTOCOL, f"the archive answered {answer.status}")
+        return Failure(url, FailureKind.PROTOCOL, "the archive kept redirecting")
 
     async def capture_page(self, snapshot: Snapshot) -> Response | Failure:
         """The archived bytes of a capture, in the raw `id_` form (no archive banner or rewritten
@@ -186,7 +188,7 @@ class Wayback:
         url = _RAW_PLAYBACK.sub(r"/web/\1id_/", snapshot.url, count=1)
         for _ in range(2):
             if not await self.playback_budget.take(self.options.max_wait):
-                return Failure(url, "rate-limited", "the archive's playback budget is used up")
+                return Failure(url, FailureKind.RATE_LIMITED, "the archive's playback budget is used up")
             self.requests["playback"] += 1
             answer = await self.client.request("GET", url)
             if isinstance(answer, Failure):
@@ -198,8 +200,10 @@ class Wayback:
             try:
                 url = urljoin(url, location.strip())
             except ValueError as err:
-                return Failure(url, "protocol", f"the archive redirected to a malformed address ({err})")
-        return Failure(url, "protocol", "the archive kept redirecting")
+                return Failure(
+                    url, FailureKind.PROTOCOL, f"the archive redirected to a malformed address ({err})"
+                )
+        return Failure(url, FailureKind.PROTOCOL, "the archive kept redirecting")
 
     # --- CDX ----------------------------------------------------------------------------------
 
@@ -220,7 +224,7 @@ class Wayback:
             check_collapses(list(collapses))
             check_match_type(match_type, url)
         except WaybackError as err:
-            return Failure(url, "malformed", f"bad CDX query ({err})")
+            return Failure(url, FailureKind.MALFORMED, f"bad CDX query ({err})")
         params: list[tuple[str, str]] = [("url", strip(url)), ("output", "json")]
         params += [("matchType", match_type)] if match_type else []
         params += [("filter", f) for f in filters] + [("collapse", c) for c in collapses]
@@ -229,7 +233,7 @@ class Wayback:
         params += [("limit", str(limit))] if limit is not None else []
         for _ in range(2):
             if not await self.cdx_budget.take(self.options.max_wait):
-                return Failure(url, "rate-limited", "the archive's CDX budget is used up")
+                return Failure(url, FailureKind.RATE_LIMITED, "the archive's CDX budget is used up")
             self.requests["cdx"] += 1
             answer = await self.client.request("GET", f"{self.base}/cdx/search/cdx?{urlencode(params)}")
             if isinstance(answer, Failure):
@@ -239,9 +243,9 @@ class Wayback:
                 self.cdx_budget.block(self.options.cdx_pause_after_429)
                 continue
             if answer.status != 200:
-                return Failure(url, "protocol", f"the CDX server answered {answer.status}")
+                return Failure(url, FailureKind.PROTOCOL, f"the CDX server answered {answer.status}")
             return _cdx_rows(answer.body)
-        return Failure(url, "rate-limited", "the archive's CDX server keeps refusing (429)")
+        return Failure(url, FailureKind.RATE_LIMITED, "the archive's CDX server keeps refusing (429)")
 
     # --- choosing the capture -----------------------------------------------------------------
 
@@ -372,7 +376,7 @@ def _cdx_rows(body: bytes) -> list[CDXSnapshot] | Failure:
     try:
         data = json.loads(body or b"[]")
     except ValueError:
-        return Failure("", "protocol", "the CDX server sent something that is not JSON")
+        return Failure("", FailureKind.PROTOCOL, "the CDX server sent something that is not JSON")
     if not isinstance(data, list) or not data:
         return []
     header, *rows = data

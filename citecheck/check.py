@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
 from citecheck.guard import bad_port
 from citecheck.models import LinkCheck, Status
-from citecheck.net import Client, Failure, Response, host_key, unrequestable
+from citecheck.net import Client, Failure, FailureKind, Response, host_key, unrequestable
 from citecheck.pagemeta import from_response
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -52,7 +52,15 @@ FILE_SUFFIXES = (
     ".csv",
 )
 HEAD_INCONCLUSIVE = frozenset({400, 403, 404, 405, 406, 409, 429, 500, 501, 502, 503})
-RETRIED_FAILURES = frozenset({"timeout", "reset", "protocol", "refused", "unreachable"})
+RETRIED_FAILURES = frozenset(
+    {
+        FailureKind.TIMEOUT,
+        FailureKind.RESET,
+        FailureKind.PROTOCOL,
+        FailureKind.REFUSED,
+        FailureKind.UNREACHABLE,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +80,13 @@ class CheckOptions:
 
 def failure_check(f: Failure) -> LinkCheck:
     """A request without an HTTP answer, as a contract status."""
-    if f.kind == "dns":
+    if f.kind == FailureKind.DNS:
         return LinkCheck(Status.DEAD, None, None, f.detail)
-    if f.kind == "timeout":
+    if f.kind == FailureKind.TIMEOUT:
         return LinkCheck(Status.TIMEOUT, None, None, f.detail)
-    if f.kind == "rate-limited":
+    if f.kind == FailureKind.RATE_LIMITED:
         return LinkCheck(Status.BLOCKED, 429, None, f.detail)
-    if f.kind == "excluded":
+    if f.kind == FailureKind.EXCLUDED:
         return LinkCheck(Status.UNCHECKED, None, None, f.detail)
     return LinkCheck(Status.BROKEN, None, None, f.detail)
 
@@ -198,14 +206,14 @@ class Checker:
         """Fetch with retries: HEAD for files where the host handles it, else GET."""
         host = host_key(url)
         method = "HEAD" if self._wants_head(url) else "GET"
-        outcome: Fetched | Failure = Failure(url, "protocol", "not fetched")
+        outcome: Fetched | Failure = Failure(url, FailureKind.PROTOCOL, "not fetched")
         for attempt in range(self.options.retries + 1):
             if host in self._rate_limited:
-                return Failure(url, "rate-limited", self._rate_limited[host])
+                return Failure(url, FailureKind.RATE_LIMITED, self._rate_limited[host])
             if attempt and self.give_up.reason(host) is not None:
                 break  # the host hangs: keep what the last try found, try no more
             outcome = await self._follow(url, method)
-            refused = isinstance(outcome, Failure) and outcome.kind == "excluded"
+            refused = isinstance(outcome, Failure) and outcome.kind == FailureKind.EXCLUDED
             if (
                 method == "HEAD"
                 and not refused
@@ -261,9 +269,11 @@ class Checker:
         for _ in range(self.options.max_redirects + 1):
             answer: Response | Failure = await self.give_up.request(method, current)
             if isinstance(answer, Failure):
-                if hops and answer.kind == "excluded":
+                if hops and answer.kind == FailureKind.EXCLUDED:
                     why = answer.detail.removeprefix("excluded: ")
-                    return Failure(url, "excluded", f"excluded: a redirect leads to {current[:80]}: {why}")
+                    return Failure(
+                        url, FailureKind.EXCLUDED, f"excluded: a redirect leads to {current[:80]}: {why}"
+                    )
                 return answer
             location = answer.header("location")
             if answer.status not in REDIRECTS or not location:
@@ -271,19 +281,21 @@ class Checker:
             try:
                 target = urljoin(current, location.strip())
             except ValueError as err:
-                return Failure(url, "redirect", f"redirected to a malformed address ({err})")
+                return Failure(url, FailureKind.REDIRECT, f"redirected to a malformed address ({err})")
             hops.append(Hop(current, answer.status, target))
             if urlsplit(target).scheme.lower() not in ("http", "https"):
-                return Failure(url, "redirect", f"redirected to a non-HTTP address ({target[:80]})")
+                return Failure(url, FailureKind.REDIRECT, f"redirected to a non-HTTP address ({target[:80]})")
             if (problem := malformed(target)) is not None:
-                return Failure(url, "redirect", f"redirected to an address that cannot be opened: {problem}")
+                return Failure(
+                    url, FailureKind.REDIRECT, f"redirected to an address that cannot be opened: {problem}"
+                )
             if target in seen:
-                return Failure(url, "loop", f"redirect loop after {len(hops)} hops")
+                return Failure(url, FailureKind.LOOP, f"redirect loop after {len(hops)} hops")
             seen.add(target)
             current = target
             if answer.status == 303:
                 method = "GET"
-        return Failure(url, "loop", f"more than {self.options.max_redirects} redirects")
+        return Failure(url, FailureKind.LOOP, f"more than {self.options.max_redirects} redirects")
 
     async def _sibling(self, fetched: Fetched) -> Fetched | Failure:
         """A made-up address next to the page, fetched once per directory (Bar-Yossef et al. 2004)."""
@@ -325,7 +337,7 @@ class HostGiveUp:
         )
         async with slots:
             if (why := self.reason(host)) is not None:
-                return Failure(url, "timeout", f"not requested: {why}")
+                return Failure(url, FailureKind.TIMEOUT, f"not requested: {why}")
             stop = self._stop.setdefault(host, asyncio.Event())
             sent = asyncio.ensure_future(self.client.request(method, url))
             stopped = asyncio.ensure_future(stop.wait())
@@ -336,9 +348,11 @@ class HostGiveUp:
                 if not sent.done():
                     sent.cancel()
             if sent.cancelled() or not sent.done():
-                return Failure(url, "timeout", f"given up waiting for an answer: {self.reason(host)}")
+                return Failure(
+                    url, FailureKind.TIMEOUT, f"given up waiting for an answer: {self.reason(host)}"
+                )
             answer = sent.result()
-            if isinstance(answer, Failure) and answer.kind == "timeout" and self.limit:
+            if isinstance(answer, Failure) and answer.kind == FailureKind.TIMEOUT and self.limit:
                 self._timed_out.setdefault(host, set()).add(url)
                 if self.reason(host) is not None:
                     stop.set()

@@ -33,6 +33,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urlsplit
 
@@ -137,21 +138,49 @@ class Response:
         return next((v for k, v in self.headers if k.lower() == name), None)
 
 
+class FailureKind(StrEnum):
+    """Why a request got no HTTP response (each becomes a link's status and detail in `check`)."""
+
+    DNS = "dns"
+    """The host does not resolve."""
+    REFUSED = "refused"
+    """The connection was refused."""
+    RESET = "reset"
+    """The server reset the connection."""
+    UNREACHABLE = "unreachable"
+    """The network is unreachable."""
+    TLS = "tls"
+    """TLS failed or its certificate is not valid."""
+    TIMEOUT = "timeout"
+    """No complete answer in time, or given up waiting."""
+    PROTOCOL = "protocol"
+    """The server broke HTTP or the body does not decode."""
+    MALFORMED = "malformed"
+    """The URL cannot be requested."""
+    EXCLUDED = "excluded"
+    """The network guard refused the host or a redirect."""
+    RATE_LIMITED = "rate-limited"
+    """The host asked us to wait longer than the run allows."""
+    REDIRECT = "redirect"
+    """A redirect to an address that cannot be opened."""
+    LOOP = "loop"
+    """A redirect loop, or too many redirects."""
+    MAX_TIME = "max-time"
+    """Not requested: --max-time was reached."""
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A request that got no HTTP response.
-
-    `kind`: dns, refused, reset, tls, timeout, protocol, malformed, or excluded (the guard refused it).
-    """
+    """A request that got no HTTP response, and why (`FailureKind`)."""
 
     url: str
-    kind: str
+    kind: FailureKind
     detail: str
 
     @property
     def network_level(self) -> bool:
         """Whether the host could not be reached at all (what "no network" looks like)."""
-        return self.kind in ("dns", "refused", "unreachable")
+        return self.kind in (FailureKind.DNS, FailureKind.REFUSED, FailureKind.UNREACHABLE)
 
 
 Clock = Callable[[], float]
@@ -266,13 +295,13 @@ class Client:
         """One request, politely: per-host limit and pacing, global limit, total deadline, capped body."""
         shown, url = url, credentials.strip(url)
         if (why := unrequestable(url)) is not None:
-            return Failure(url, "malformed", f"malformed URL: {why}")
+            return Failure(url, FailureKind.MALFORMED, f"malformed URL: {why}")
         if self.guarded(url) and (why := host_refusal(host_key(url), self.options.guard)) is not None:
-            return Failure(shown, "excluded", f"excluded: the host is {why}")
+            return Failure(shown, FailureKind.EXCLUDED, f"excluded: the host is {why}")
         try:
             client = self._client(url)
         except (ValueError, httpx.InvalidURL) as err:
-            return Failure(url, "malformed", f"malformed URL ({err})")
+            return Failure(url, FailureKind.MALFORMED, f"malformed URL ({err})")
         host = self._host(host_key(url))
         async with host.limit:
             while (wait := max(host.next_start, host.paused_until) - self.clock()) > 0:
@@ -284,13 +313,15 @@ class Client:
                     async with asyncio.timeout(self.options.timeout):
                         return await self._send(client, method, url, body, headers, form)
                 except TimeoutError:
-                    return Failure(url, "timeout", f"no complete answer within {self.options.timeout:g} s")
+                    return Failure(
+                        url, FailureKind.TIMEOUT, f"no complete answer within {self.options.timeout:g} s"
+                    )
                 except Excluded as err:
-                    return Failure(url, "excluded", f"excluded: {err.detail}")
+                    return Failure(url, FailureKind.EXCLUDED, f"excluded: {err.detail}")
                 except DecodeError as err:
-                    return Failure(url, "protocol", f"the body does not decode ({err})")
+                    return Failure(url, FailureKind.PROTOCOL, f"the body does not decode ({err})")
                 except (httpx.InvalidURL, UnicodeError) as err:  # not httpx.HTTPError: the gate's backstop
-                    return Failure(url, "malformed", f"malformed URL: {_short(str(err))}")
+                    return Failure(url, FailureKind.MALFORMED, f"malformed URL: {_short(str(err))}")
                 except httpx.HTTPError as err:
                     return _failure(url, err)
                 except (ssl.SSLError, OSError) as err:
@@ -347,23 +378,27 @@ def _failure(url: str, err: BaseException) -> Failure:
         seen = seen.__cause__ or seen.__context__
     for exc in chain:
         if isinstance(exc, socket.gaierror):
-            return Failure(url, "dns", f"the host does not resolve ({exc.strerror or exc})")
+            return Failure(url, FailureKind.DNS, f"the host does not resolve ({exc.strerror or exc})")
         if isinstance(exc, ssl.SSLCertVerificationError):
-            return Failure(url, "tls", f"TLS certificate not valid ({exc.verify_message or exc.reason})")
+            return Failure(
+                url, FailureKind.TLS, f"TLS certificate not valid ({exc.verify_message or exc.reason})"
+            )
         if isinstance(exc, ssl.SSLError):
-            return Failure(url, "tls", f"TLS failed ({exc.reason or exc})")
+            return Failure(url, FailureKind.TLS, f"TLS failed ({exc.reason or exc})")
         if isinstance(exc, ConnectionRefusedError):
-            return Failure(url, "refused", "connection refused")
+            return Failure(url, FailureKind.REFUSED, "connection refused")
         if isinstance(exc, ConnectionResetError):
-            return Failure(url, "reset", "connection reset by the server")
+            return Failure(url, FailureKind.RESET, "connection reset by the server")
         if isinstance(exc, OSError) and exc.errno in (101, 113):  # ENETUNREACH, EHOSTUNREACH
-            return Failure(url, "unreachable", f"network unreachable ({exc.strerror})")
+            return Failure(url, FailureKind.UNREACHABLE, f"network unreachable ({exc.strerror})")
     if isinstance(err, httpx.TimeoutException):
-        return Failure(url, "timeout", f"timed out ({type(err).__name__})")
+        return Failure(url, FailureKind.TIMEOUT, f"timed out ({type(err).__name__})")
     if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return Failure(url, "malformed", f"malformed URL ({err})")
+        return Failure(url, FailureKind.MALFORMED, f"malformed URL ({err})")
     if isinstance(err, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return Failure(url, "protocol", f"the server broke the connection ({err or type(err).__name__})")
+        return Failure(
+            url, FailureKind.PROTOCOL, f"the server broke the connection ({err or type(err).__name__})"
+        )
     if isinstance(err, httpx.ConnectError):
-        return Failure(url, "refused", f"could not connect ({err})")
-    return Failure(url, "protocol", f"{type(err).__name__}: {err}")
+        return Failure(url, FailureKind.REFUSED, f"could not connect ({err})")
+    return Failure(url, FailureKind.PROTOCOL, f"{type(err).__name__}: {err}")

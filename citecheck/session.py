@@ -30,7 +30,7 @@ from citecheck.credentials import mask, secret_parameters
 from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
 from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
-from citecheck.net import Client, Clock, Failure, NetOptions, Sleep, host_key
+from citecheck.net import Client, Clock, Failure, FailureKind, NetOptions, Sleep, host_key
 from citecheck.verify import (
     apply,
     archive_candidates,
@@ -153,7 +153,7 @@ class _Lookups:
         key = (url, when)
         if key not in self.tasks and _is_web(url):
             self.progress.add(1)
-            skipped = Failure(url, "max-time", self.budget.detail)
+            skipped = Failure(url, FailureKind.MAX_TIME, self.budget.detail)
             self.tasks[key] = asyncio.ensure_future(self.budget.within(self._one(url, when), skipped))
 
     async def get(self, url: str, when: dt.date | None) -> Snapshot | Failure | None:
@@ -189,7 +189,7 @@ class _Lookups:
         """Every lookup's snapshot (None when none, or when the lookup failed or was skipped), the
         failures, and the lookups the time limit skipped."""
         done = dict(zip(self.tasks, await asyncio.gather(*self.tasks.values()), strict=True))
-        skipped = sum(1 for v in done.values() if isinstance(v, Failure) and v.kind == "max-time")
+        skipped = sum(1 for v in done.values() if isinstance(v, Failure) and v.kind == FailureKind.MAX_TIME)
         failed = sum(1 for v in done.values() if isinstance(v, Failure)) - skipped
         return {k: (None if isinstance(v, Failure) else v) for k, v in done.items()}, failed, skipped
 
