@@ -32,7 +32,7 @@ from waybackpy.cdx_utils import check_collapses, check_filters, check_match_type
 from waybackpy.exceptions import WaybackError
 
 from citecheck.credentials import strip
-from citecheck.models import SaveResult, Snapshot
+from citecheck.models import SaveResult, SaveStatus, Snapshot
 from citecheck.net import Client, Clock, Failure, FailureKind, Response, Sleep
 from citecheck.version import WAYBACK
 
@@ -315,19 +315,19 @@ class Wayback:
     async def save(self, url: str) -> SaveResult:
         """Request a capture and follow its job to the end, within the capture budget."""
         if not await self.save_budget.take(self.options.max_wait):
-            return SaveResult(url, "rate-limited", "the capture budget for this run is used up")
+            return SaveResult(url, SaveStatus.RATE_LIMITED, "the capture budget for this run is used up")
         self.requests["save"] += 1
         answer = await self.client.post_form(f"{self.base}/save", {"url": strip(url)}, headers=self._auth())
         if isinstance(answer, Failure):
-            return SaveResult(url, "error", answer.detail)
+            return SaveResult(url, SaveStatus.ERROR, answer.detail)
         data = _json(answer.body)
         if answer.status == 429:
             self.save_budget.block(60.0)
-            return SaveResult(url, "rate-limited", str(data.get("message", "429 Too Many Requests")))
+            return SaveResult(url, SaveStatus.RATE_LIMITED, str(data.get("message", "429 Too Many Requests")))
         job = data.get("job_id")
         if answer.status >= 400 or not isinstance(job, str):
             return SaveResult(
-                url, "error", str(data.get("message", f"Save Page Now answered {answer.status}"))
+                url, SaveStatus.ERROR, str(data.get("message", f"Save Page Now answered {answer.status}"))
             )
         return await self.follow_job(url, job)
 
@@ -347,12 +347,12 @@ class Wayback:
             status = data.get("status")
             if status == "success" and isinstance(data.get("timestamp"), str):
                 snap = self.snapshot(Capture(str(data["timestamp"]), 200, url), url)
-                return SaveResult(url, "success", f"captured at {data['timestamp']}", job, snap)
+                return SaveResult(url, SaveStatus.SUCCESS, f"captured at {data['timestamp']}", job, snap)
             if status == "error":
                 detail = str(data.get("message") or data.get("status_ext") or "the capture failed")
-                return SaveResult(url, "error", detail, job)
+                return SaveResult(url, SaveStatus.ERROR, detail, job)
         return SaveResult(
-            url, "timeout", f"the job was still pending after {self.options.poll_timeout:g} s", job
+            url, SaveStatus.TIMEOUT, f"the job was still pending after {self.options.poll_timeout:g} s", job
         )
 
 

@@ -281,12 +281,23 @@ class Snapshot:
     timestamp: dt.datetime
 
 
+class SaveStatus(StrEnum):
+    """What a Save Page Now request came to, as the JSON report names it."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    RATE_LIMITED = "rate-limited"
+    """The run's capture budget, or the archive, said no more."""
+    TIMEOUT = "timeout"
+    """The job was still pending when the run stopped polling it."""
+
+
 @dataclass(frozen=True, slots=True)
 class SaveResult:
-    """What a Save Page Now request for a URL came to: `status` is success, error, rate-limited or timeout."""
+    """What a Save Page Now request for a URL came to."""
 
     url: str
-    status: str
+    status: SaveStatus
     detail: str
     job_id: str | None = None
     snapshot: Snapshot | None = None

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from citecheck.models import Confirmation, Extraction, Link, MatchVerdict, Status
+from citecheck.models import Confirmation, Extraction, Link, MatchVerdict, SaveStatus, Status
 from citecheck.report import Results
 from citecheck.report.sanitize import one_line
 from citecheck.verdict import Verdict
@@ -89,7 +89,7 @@ def _status_text(link: Link, results: Results) -> Text:
         text.append(f"\nmismatch: shown URL {visible.status.value}", style="yellow")
     save = results.saves.get(link.url)
     if save is not None:
-        text.append(f"\nsave: {save.status}", style="green" if save.status == "success" else "red")
+        text.append(f"\nsave: {save.status}", style="green" if save.status is SaveStatus.SUCCESS else "red")
     _match_text(text, link, results)
     return text
 
