@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from citecheck import footnotes, repair
 from citecheck.dates import choose_date, cited_date, find_dates
 from citecheck.links import apply_known
-from citecheck.models import Document, Extraction, Footnote, Link, Notes, Repair
+from citecheck.models import Document, Extraction, Footnote, Link, Notes, Repair, RepairKind
 from citecheck.urls import Flow, FoundURL, meant
 from citecheck.wrap import Layout
 
@@ -138,10 +138,12 @@ def _proposal(found: FoundURL, context: repair.Context) -> repair.Proposal:
     proposal = repair.propose(reading.url, reading.breaks, context)
     better = proposal.repair
     if better is None:
-        return repair.Proposal(Repair("line-wrap", (reading.url,), (reading.reason,)), proposal.suspects)
+        return repair.Proposal(
+            Repair(RepairKind.LINE_WRAP, (reading.url,), (reading.reason,)), proposal.suspects
+        )
     edits = (reading.reason, *better.edits)
     return repair.Proposal(
-        Repair("line-wrap", better.candidates, edits, better.confirmed_by), proposal.suspects
+        Repair(RepairKind.LINE_WRAP, better.candidates, edits, better.confirmed_by), proposal.suspects
     )
 
 

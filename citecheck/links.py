@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from citecheck.dates import cited_date
-from citecheck.models import Confirmation, KnownLink, Link, Repair
+from citecheck.models import Confirmation, KnownLink, Link, Repair, RepairKind
 from citecheck.urls import meant, normalize
 
 WEB_SCHEMES = ("http://", "https://", "ftp://")
@@ -90,5 +90,5 @@ def _truth(link: Link, target: str) -> Link:
     if not wrapped_form(link.written, target):
         return Link(link.written, target, link.line, None, link.accessed, visible=meant(link.written))
     edits = (f"the document's link points to {target}",)
-    repair = Repair("line-wrap", (target,), edits, Confirmation.DOCUMENT)
+    repair = Repair(RepairKind.LINE_WRAP, (target,), edits, Confirmation.DOCUMENT)
     return Link(link.written, target, link.line, repair, link.accessed)

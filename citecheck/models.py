@@ -49,6 +49,13 @@ class ProblemKind(StrEnum):
     OUT_OF_ORDER = "out-of-order"
 
 
+class RepairKind(StrEnum):
+    """What damaged a URL that a repair corrects (the contract's `repair.kind`)."""
+
+    LINE_WRAP = "line-wrap"
+    """Wrapping at a line's end: a hyphen or space added or lost, a line break inside it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Repair:
     """A proposed correction of a URL that line-wrapping damaged.
@@ -57,7 +64,7 @@ class Repair:
     (for people); `confirmed_by` is None while the repair is only a proposal.
     """
 
-    kind: str
+    kind: RepairKind
     candidates: tuple[str, ...]
     edits: tuple[str, ...]
     confirmed_by: Confirmation | None = None

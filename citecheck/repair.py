@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from citecheck.models import Confirmation, Repair
+from citecheck.models import Confirmation, Repair, RepairKind
 from citecheck.urls import URL_RE, host_of, meant
 from citecheck.words import english_ranks
 
@@ -404,11 +404,14 @@ def propose(written: str, breaks: Sequence[int], context: Context) -> Proposal:
     if witness is not None:
         cands = [witness, *[c for c in cands if c != witness]][:MAX_CANDIDATES]
         notes = tuple(_describe(written, e) for e in sure) or ("the document writes it intact elsewhere",)
-        return Proposal(Repair("line-wrap", tuple(cands), notes, Confirmation.DOCUMENT), tuple(suspects))
+        return Proposal(
+            Repair(RepairKind.LINE_WRAP, tuple(cands), notes, Confirmation.DOCUMENT), tuple(suspects)
+        )
     if not cands:
         return Proposal(None, tuple(suspects))
     return Proposal(
-        Repair("line-wrap", tuple(cands), tuple(_describe(written, e) for e in sure)), tuple(suspects)
+        Repair(RepairKind.LINE_WRAP, tuple(cands), tuple(_describe(written, e) for e in sure)),
+        tuple(suspects),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
-from citecheck.models import Confirmation, Extraction, Link, LinkCheck, Repair, Status
+from citecheck.models import Confirmation, Extraction, Link, LinkCheck, Repair, RepairKind, Status
 from citecheck.urls import meant
 
 MAX_LIVE_CANDIDATES = 4
@@ -62,7 +62,7 @@ def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
         for reading in link.readings[:MAX_LIVE_CANDIDATES]:
             if works(checks.get(reading)):
                 found = Repair(
-                    "line-wrap",
+                    RepairKind.LINE_WRAP,
                     (reading,),
                     (f"{link.written} → {reading} (read across the line break, found live)",),
                     Confirmation.LIVE,
@@ -82,7 +82,10 @@ def resolve(link: Link, checks: Mapping[str, LinkCheck]) -> Link:
         for suspect in link.suspects[:MAX_LIVE_CANDIDATES]:
             if works(checks.get(suspect)):
                 found = Repair(
-                    "line-wrap", (suspect,), (f"{link.written} → {suspect} (found live)",), Confirmation.LIVE
+                    RepairKind.LINE_WRAP,
+                    (suspect,),
+                    (f"{link.written} → {suspect} (found live)",),
+                    Confirmation.LIVE,
                 )
                 return dataclasses.replace(link, url=suspect, repair=found)
     return link
@@ -128,7 +131,7 @@ def archive_candidates(link: Link) -> tuple[str, ...]:
 
 def confirmed_by_archive(link: Link, url: str) -> Link:
     """The link once the archive shows which spelling existed."""
-    repair = link.repair or Repair("line-wrap", (), ())
+    repair = link.repair or Repair(RepairKind.LINE_WRAP, (), ())
     edits = repair.edits if url in repair.candidates else (*repair.edits, f"the archive holds it as {url}")
     proven = Repair(
         repair.kind, (url, *[c for c in repair.candidates if c != url]), edits, Confirmation.ARCHIVE

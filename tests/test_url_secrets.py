@@ -22,7 +22,7 @@ from citecheck.archive import ArchiveOptions
 from citecheck.cli import app
 from citecheck.credentials import mask, secret_parameters
 from citecheck.extract import extract
-from citecheck.models import Confirmation, Document, Link, MatchVerdict, Repair, Status
+from citecheck.models import Confirmation, Document, Link, MatchVerdict, Repair, RepairKind, Status
 from citecheck.net import NetOptions
 from citecheck.session import Settings, run_verify
 from citecheck.urls import meant
@@ -58,7 +58,7 @@ def _archive_received(wayback: WaybackServer) -> str:
 
 def test_a_link_never_holds_credentials_however_it_is_made() -> None:
     written = f"https://alice:{SECRET}@example.org/a"
-    repair = Repair("line-wrap", (f"https://bob:{SECRET}@example.org/b",), ("a guess",))
+    repair = Repair(RepairKind.LINE_WRAP, (f"https://bob:{SECRET}@example.org/b",), ("a guess",))
     link = Link(written, written, 3, repair, suspects=(f"https://carol:{SECRET}@example.org/c",))
     assert link.written == written  # as the document writes it
     assert SECRET not in link.url + repr(link.suspects) + repr(link.repair)
@@ -66,7 +66,7 @@ def test_a_link_never_holds_credentials_however_it_is_made() -> None:
     (found,) = extract(Document("d.txt", f"A claim.¹\n\n¹ See www.bob:{SECRET}@example.org/page.\n")).links()
     assert found.url == "https://example.org/page" and SECRET in found.written
     assert meant(f"www.bob:{SECRET}@example.org/p") == "https://example.org/p"
-    assert Repair("line-wrap", (f"www.bob:{SECRET}@example.org/p",), ()).candidates == (
+    assert Repair(RepairKind.LINE_WRAP, (f"www.bob:{SECRET}@example.org/p",), ()).candidates == (
         "https://example.org/p",
     )
 
