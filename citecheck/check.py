@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from citecheck import defaults
 from citecheck.classify import Fetched, Hop, classify, needs_sibling_probe, reason, same_page
 from citecheck.guard import bad_port
 from citecheck.models import LinkCheck, Status
@@ -67,7 +68,7 @@ RETRIED_FAILURES = frozenset(
 class CheckOptions:
     """Retries and limits of a link check."""
 
-    retries: int = 2
+    retries: int = defaults.RETRIES
     backoff: float = 0.5
     max_retry_after: float = 60.0
     max_redirects: int = 10

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from citecheck import defaults
 from citecheck.errors import InputError
 from citecheck.guard import GuardPolicy, ci_default
 from citecheck.version import DEFAULT_USER_AGENT, WAYBACK
@@ -41,11 +42,11 @@ class Config:
     """The effective settings of a run."""
 
     fail_on: str | None = None
-    timeout: float = 20.0
-    max_concurrency: int = 128
-    max_per_host: int = 4
-    min_interval: float = 0.05
-    retries: int = 2
+    timeout: float = defaults.TIMEOUT
+    max_concurrency: int = defaults.MAX_CONCURRENCY
+    max_per_host: int = defaults.MAX_PER_HOST
+    min_interval: float = defaults.MIN_INTERVAL
+    retries: int = defaults.RETRIES
     host_timeouts: int = 3
     """Different URLs of a host that may time out before its other links are not requested (0: never)."""
     max_time: float | None = None

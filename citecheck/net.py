@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from citecheck import credentials, netguard
+from citecheck import credentials, defaults, netguard
 from citecheck.decode import ACCEPT_ENCODING, CappedDecoder, DecodeError
 from citecheck.guard import Excluded, GuardPolicy, host_refusal
 from citecheck.version import DEFAULT_USER_AGENT
@@ -58,10 +58,10 @@ ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;
 class NetOptions:
     """How hard and how politely to ask."""
 
-    timeout: float = 20.0
-    max_concurrency: int = 128
-    max_per_host: int = 4
-    min_interval: float = 0.05
+    timeout: float = defaults.TIMEOUT
+    max_concurrency: int = defaults.MAX_CONCURRENCY
+    max_per_host: int = defaults.MAX_PER_HOST
+    min_interval: float = defaults.MIN_INTERVAL
     max_body: int = 256 * 1024
     user_agent: str = DEFAULT_USER_AGENT
     host_limits: Mapping[str, int] = field(default_factory=dict)
