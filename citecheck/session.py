@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from citecheck import pagemeta
-from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp
+from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp, wayback_timestamp
 from citecheck.budget import Budget
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
@@ -180,7 +180,7 @@ class _Lookups:
     def remember(self, url: str, when: dt.date | None, found: Snapshot) -> None:
         """Keep a capture for good (one found, or one Save Page Now just made)."""
         if self.cache is not None:
-            stamp = found.timestamp.strftime("%Y%m%d%H%M%S")
+            stamp = wayback_timestamp(found.timestamp)
             self.cache.put_many(
                 "archive", {_cache_key(url, when): {"url": found.url, "timestamp": stamp}}, None
             )

@@ -14,6 +14,11 @@ from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Sna
 from citecheck.verdict import Policy, Verdict
 
 
+def utc_stamp(when: dt.datetime) -> str:
+    """A moment as every report writes it: ISO 8601 in UTC, to the second (`2025-04-15T12:00:00Z`)."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True, slots=True)
 class Results:
     """Everything a report shows."""

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from citecheck.cited import citation_segment, only_signal
 from citecheck.models import Link, MatchVerdict, Snapshot, Status
-from citecheck.report import Results
+from citecheck.report import Results, utc_stamp
 from citecheck.report.sanitize import clean, json_text
 
 TITLE = "Archived sources"
@@ -209,7 +209,7 @@ def json_rows(results: Results) -> str:
     data = {
         "schema": "citecheck.appendix/1",
         "title": TITLE,
-        "generated_at": results.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": utc_stamp(results.checked_at),
         "rows": [
             {
                 "footnote": row.footnote,
@@ -220,7 +220,7 @@ def json_rows(results: Results) -> str:
                 if row.archive is None
                 else {
                     "url": row.archive.url,
-                    "timestamp": row.archive.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "timestamp": utc_stamp(row.archive.timestamp),
                 },
                 "note": row.note or None,
             }

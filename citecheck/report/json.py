@@ -19,7 +19,7 @@ from typing import Any
 
 from citecheck import __version__
 from citecheck.models import Extraction, Footnote, Link, Match, Problem, SaveResult, Snapshot
-from citecheck.report import Results
+from citecheck.report import Results, utc_stamp
 from citecheck.report.sanitize import Stream, json_chunks, json_text
 
 SCHEMA = "citecheck.report/1"
@@ -30,7 +30,7 @@ def _iso(ts: Any) -> str | None:
 
 
 def _timestamp(snapshot: Snapshot) -> str:
-    return snapshot.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_stamp(snapshot.timestamp)
 
 
 def link_dict(link: Link, results: Results) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def report_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "citecheck", "version": __version__},
-        "checked_at": results.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "checked_at": utc_stamp(results.checked_at),
         "documents": [_document(e, results, lazy=lazy) for e in results.extractions],
         "summary": {
             "documents": len(results.extractions),
