@@ -411,45 +411,10 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         return Results(
             extractions, checked_at, {}, {}, policy, "not checked (--offline)", config=options.config.source
         )
-    from citecheck.archive import ArchiveOptions
-    from citecheck.check import CheckOptions
-    from citecheck.config import guard_policy
-    from citecheck.net import NetOptions, origin
-    from citecheck.session import Settings, run_verify
+    from citecheck.session import run_verify, settings_from
 
-    config = options.config
-    archive = ArchiveOptions(
-        base_url=config.wayback_url,
-        access_key=os.environ.get("IA_ACCESS_KEY") or None,
-        secret_key=os.environ.get("IA_SECRET_KEY") or None,
-    )
-    hosts = config.hosts
-    probe = config.probe_url or config.wayback_url
-    settings = Settings(
-        net=NetOptions(
-            timeout=config.timeout,
-            max_concurrency=config.max_concurrency,
-            max_per_host=config.max_per_host,
-            min_interval=config.min_interval,
-            user_agent=config.user_agent,
-            host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
-            host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
-            guard=guard_policy(config, os.environ),
-            trusted_origins=frozenset({origin(config.wayback_url), origin(probe)}),  # the user's choices
-        ),
-        check=CheckOptions(
-            retries=config.retries,
-            accept={h: c.accept for h, c in hosts.items() if c.accept},
-            host_timeouts=config.host_timeouts,
-        ),
-        archive=archive if options.archive else None,
-        save=options.save and options.archive,
-        use_cache=options.cache,
-        cache_max_age=dt.timedelta(hours=config.cache_max_age),
-        include=config.include,
-        exclude=config.exclude,
-        max_time=config.max_time,
-        probe_url=probe,
+    settings = settings_from(
+        options.config, os.environ, archive=options.archive, save=options.save, cache=options.cache
     )
     progress, stop = _progress(sys.stderr.isatty())
     try:
@@ -468,9 +433,9 @@ def _run(options: _Run, extractions: list[Extraction] | None = None) -> Results:
         archive_requests=run.archive_requests,
         archive_looked_up=options.archive,
         matches=run.matches,
-        config=config.source,
+        config=options.config.source,
         hosts_given_up=run.hosts_given_up,
-        time_limit=config.max_time if run.time_limit_reached else None,
+        time_limit=options.config.max_time if run.time_limit_reached else None,
     )
 
 

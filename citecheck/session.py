@@ -26,11 +26,12 @@ from citecheck.archive import ArchiveOptions, Wayback, parse_timestamp, wayback_
 from citecheck.budget import Budget
 from citecheck.cache import ResultCache, open_cache
 from citecheck.check import Checker, CheckOptions
+from citecheck.config import Config, guard_policy
 from citecheck.credentials import mask, secret_parameters
 from citecheck.drift import match_links, recheck_in_archive
 from citecheck.errors import NoNetworkError
 from citecheck.models import Extraction, Link, LinkCheck, Match, SaveResult, Snapshot, Status
-from citecheck.net import Client, Clock, Failure, FailureKind, NetOptions, Sleep, host_key
+from citecheck.net import Client, Clock, Failure, FailureKind, NetOptions, Sleep, host_key, origin
 from citecheck.verify import (
     apply,
     archive_candidates,
@@ -69,6 +70,52 @@ class Settings:
     """The clock every pacing wait of the run reads and sleeps on (hosts' intervals, Retry-After,
     the archive's budgets): one for the whole run, so a test passes a fake one and waits for nothing.
     `max_time` stays on the event loop's real clock: it is the user's wall-clock limit."""
+
+
+def settings_from(
+    config: Config,
+    environ: Mapping[str, str],
+    *,
+    archive: bool = True,
+    save: bool = False,
+    cache: bool = True,
+) -> Settings:
+    """A verify run's settings from the configuration and the environment (the archive's keys,
+    the network guard's CI default): the one place the command line's choices become a run's.
+    `archive`, `save`, `cache`: the switches `--no-archive`, `--save` and `--no-cache` set."""
+    hosts = config.hosts
+    probe = config.probe_url or config.wayback_url
+    wayback = ArchiveOptions(
+        base_url=config.wayback_url,
+        access_key=environ.get("IA_ACCESS_KEY") or None,
+        secret_key=environ.get("IA_SECRET_KEY") or None,
+    )
+    return Settings(
+        net=NetOptions(
+            timeout=config.timeout,
+            max_concurrency=config.max_concurrency,
+            max_per_host=config.max_per_host,
+            min_interval=config.min_interval,
+            user_agent=config.user_agent,
+            host_limits={h: c.max_per_host for h, c in hosts.items() if c.max_per_host is not None},
+            host_headers={h: dict(c.headers) for h, c in hosts.items() if c.headers},
+            guard=guard_policy(config, environ),
+            trusted_origins=frozenset({origin(config.wayback_url), origin(probe)}),  # the user's choices
+        ),
+        check=CheckOptions(
+            retries=config.retries,
+            accept={h: c.accept for h, c in hosts.items() if c.accept},
+            host_timeouts=config.host_timeouts,
+        ),
+        archive=wayback if archive else None,
+        save=save and archive,
+        use_cache=cache,
+        cache_max_age=dt.timedelta(hours=config.cache_max_age),
+        include=config.include,
+        exclude=config.exclude,
+        max_time=config.max_time,
+        probe_url=probe,
+    )
 
 
 @dataclass
