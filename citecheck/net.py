@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import re
 import socket
 import ssl
@@ -35,6 +36,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -268,7 +270,8 @@ class Client:
                 "Accept-Encoding": ACCEPT_ENCODING,
             }
             headers.update(self.options.host_headers.get(host_key(url), {}))
-            client = httpx.AsyncClient(
+            limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+            self._clients[key] = httpx.AsyncClient(
                 verify=self._ssl,
                 trust_env=True,
                 follow_redirects=False,
@@ -276,12 +279,21 @@ class Client:
                 cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),  # a jar that keeps nothing
                 event_hooks={"response": [_keep_location_from_httpx]},
                 timeout=httpx.Timeout(self.options.timeout),
-                limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+                limits=limits,
+                **self._route(parts.scheme, parts.hostname or "", limits, url),
             )
-            if self.guarded(url):
-                netguard.install(client, self.options.guard)
-            self._clients[key] = client
         return self._clients[key]
+
+    def _route(self, scheme: str, host: str, limits: httpx.Limits, url: str) -> dict[str, Any]:
+        """How an origin's client connects: unguarded, as httpx reads the environment; guarded,
+        through the environment's proxy for it (which resolves names itself) or directly through
+        the guard's transport (a client given a transport reads no proxy from the environment)."""
+        if not self.guarded(url):
+            return {}
+        proxy = netguard.environment_proxy(scheme, host, os.environ)
+        if proxy is not None:
+            return {"proxy": proxy}
+        return {"transport": netguard.GuardedTransport(self.options.guard, self._ssl, limits)}
 
     async def request(
         self,

@@ -11,9 +11,11 @@ Behind a proxy the proxy resolves names, so this backend is not used there (see 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
-from collections.abc import Iterable
+import ssl
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 
 import httpcore
 import httpx
@@ -72,10 +74,123 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def install(client: httpx.AsyncClient, policy: GuardPolicy) -> None:
-    """Route the client's direct connections through the guard (proxied ones reach only the proxy)."""
-    transport = client._transport  # the transport for URLs no proxy mount takes
-    pool = getattr(transport, "_pool", None)
-    if not isinstance(pool, httpcore.AsyncConnectionPool) or isinstance(pool, httpcore.AsyncHTTPProxy):
-        raise RuntimeError("httpx's transport changed shape: the network guard cannot be installed")
-    pool._network_backend = GuardedBackend(policy)
+def environment_proxy(scheme: str, host: str, environ: Mapping[str, str]) -> str | None:
+    """The proxy the environment names for a URL's scheme and host (`HTTP_PROXY`, `HTTPS_PROXY`,
+    `ALL_PROXY`, upper or lower case), None when there is none or `NO_PROXY` exempts the host
+    (an entry matches the host and its subdomains, `*` every host, an address range its
+    addresses): what httpx reads from the environment, for a client given its own transport."""
+
+    def get(name: str) -> str:
+        return environ.get(name.lower()) or environ.get(name.upper()) or ""
+
+    proxy = get(f"{scheme}_proxy") or get("all_proxy")
+    if not proxy or _exempt(host.lower().strip("[]"), get("no_proxy")):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _exempt(host: str, no_proxy: str) -> bool:
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name = entry.split("://", 1)[-1].lstrip(".")
+        if name.count(":") == 1:  # `host:port`: the port does not narrow it here
+            name = name.split(":", 1)[0]
+        if host == name or host.endswith(f".{name}"):
+            return True
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(host) in ipaddress.ip_network(name.strip("[]"), strict=False):
+                return True
+    return False
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """httpx's transport for direct connections, on a connection pool whose every connection goes
+    through `GuardedBackend`. Public APIs only: an httpcore pool given its network backend, and
+    httpx's transport interface (requests in, responses out, httpcore's errors as httpx's)."""
+
+    def __init__(self, policy: GuardPolicy, ssl_context: ssl.SSLContext, limits: httpx.Limits) -> None:
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(policy),
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            answer = await self._pool.handle_async_request(core)
+        assert isinstance(answer.stream, AsyncIterable)
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_Body(answer.stream),
+            extensions=answer.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read from the pool, its errors as httpx's."""
+
+    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _as_httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        close = getattr(self._stream, "aclose", None)
+        if close is not None:
+            with _as_httpx_errors():
+                await close()
+
+
+_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+"""httpcore's errors and httpx's, the most specific first (a read timeout is no mere timeout)."""
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as err:
+        for core, ours in _ERRORS:
+            if isinstance(err, core):
+                raise ours(str(err)) from err
+        raise

@@ -24,6 +24,7 @@ from citecheck.config import Config, guard_policy, resolve
 from citecheck.guard import GuardPolicy, bad_port, ci_default, host_refusal, parse_ip, refusal
 from citecheck.models import LinkCheck, Status
 from citecheck.net import Client, NetOptions, origin
+from citecheck.netguard import environment_proxy
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = GuardPolicy(private=True, loopback=True, link_local=True)
@@ -398,3 +399,27 @@ def test_verify_guards_in_ci_by_default(
     assert link["status"] == status
     if status == "unchecked":
         assert link["detail"] == "excluded: the host is loopback address 127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "host", "environ", "expected"),
+    [
+        ("http", "cited.example", {"HTTP_PROXY": "http://p:3128"}, "http://p:3128"),
+        ("https", "cited.example", {"https_proxy": "p:3128"}, "http://p:3128"),  # no scheme: http
+        ("https", "cited.example", {"HTTP_PROXY": "http://p:3128"}, None),  # another scheme's
+        ("https", "cited.example", {"ALL_PROXY": "socks5://p:1080"}, "socks5://p:1080"),
+        ("http", "cited.example", {"HTTP_PROXY": "http://p", "NO_PROXY": "*"}, None),
+        ("http", "a.cited.example", {"HTTP_PROXY": "http://p", "NO_PROXY": ".cited.example"}, None),
+        ("http", "cited.example", {"HTTP_PROXY": "http://p", "NO_PROXY": "cited.example:8080"}, None),
+        ("http", "notcited.example", {"HTTP_PROXY": "http://p", "NO_PROXY": "cited.example"}, "http://p"),
+        ("http", "10.1.2.3", {"HTTP_PROXY": "http://p", "NO_PROXY": "10.0.0.0/8"}, None),
+        ("http", "[::1]", {"HTTP_PROXY": "http://p", "NO_PROXY": "::1"}, None),
+        ("http", "cited.example", {}, None),
+    ],
+)
+def test_the_environments_proxy_for_a_guarded_origin(
+    scheme: str, host: str, environ: dict[str, str], expected: str | None
+) -> None:
+    """A guarded client has its own transport, so it reads the proxy as httpx would: by scheme,
+    then ALL_PROXY, unless NO_PROXY exempts the host."""
+    assert environment_proxy(scheme, host, environ) == expected
