@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import FakeTime
 from wayback_server import (
     CDX_FIELDS,
     SPN2_LIMIT_MESSAGE,
-    ManualClock,
     SaveOutcome,
     WaybackServer,
     digest_of,
@@ -31,12 +31,12 @@ def client() -> httpx.Client:
 
 
 @pytest.fixture(name="clock")
-def clock_fixture() -> ManualClock:
-    return ManualClock()
+def clock_fixture() -> FakeTime:
+    return FakeTime()
 
 
 @pytest.fixture(name="wb")
-def wb_fixture(clock: ManualClock) -> Iterator[WaybackServer]:
+def wb_fixture(clock: FakeTime) -> Iterator[WaybackServer]:
     with WaybackServer(clock=clock, cdx_limit=24, window=60.0, utcnow=lambda: FIXED_NOW) as server:
         yield server
         assert server.errors == []
@@ -186,7 +186,7 @@ def test_playback_archived_redirect_is_rewritten(wb: WaybackServer, http: httpx.
     assert response.headers["location"] == wb.playback_url("20200101000000", "https://example.com/new")
 
 
-def test_playback_budget_and_forced_429(clock: ManualClock, http: httpx.Client) -> None:
+def test_playback_budget_and_forced_429(clock: FakeTime, http: httpx.Client) -> None:
     with WaybackServer(clock=clock, playback_limit=2) as wb:
         wb.add_capture(ARTICLE, "20200101000000")
         url = wb.playback_url("20200101000000", ARTICLE)
@@ -384,7 +384,7 @@ def test_available_lies(wb: WaybackServer, http: httpx.Client) -> None:
 # rate limits
 
 
-def test_cdx_429_after_budget_and_recovery(wb: WaybackServer, clock: ManualClock, http: httpx.Client) -> None:
+def test_cdx_429_after_budget_and_recovery(wb: WaybackServer, clock: FakeTime, http: httpx.Client) -> None:
     wb.add_capture(ARTICLE, "20200101000000")
     params = {"url": ARTICLE, "output": "json"}
     statuses = []
@@ -493,7 +493,7 @@ def test_spn2_error(wb: WaybackServer, http: httpx.Client) -> None:
     assert unknown.status_code == 404 and unknown.json()["status"] == "error"
 
 
-def test_spn2_429(wb: WaybackServer, clock: ManualClock, http: httpx.Client) -> None:
+def test_spn2_429(wb: WaybackServer, clock: FakeTime, http: httpx.Client) -> None:
     url = "https://example.com/busy"
     wb.set_save_outcome(url, SaveOutcome(result="429"))
     refused = save(http, wb, url)
@@ -505,7 +505,7 @@ def test_spn2_429(wb: WaybackServer, clock: ManualClock, http: httpx.Client) -> 
     assert wb.sent_429 == 2
 
 
-def test_spn2_budget(clock: ManualClock, http: httpx.Client) -> None:
+def test_spn2_budget(clock: FakeTime, http: httpx.Client) -> None:
     with WaybackServer(clock=clock, save_limit=3) as wb:
         codes = [save(http, wb, f"https://example.com/{i}").status_code for i in range(4)]
         assert codes == [200, 200, 200, 429]
@@ -524,7 +524,7 @@ def test_spn2_status_by_post_and_get_save_not_allowed(wb: WaybackServer, http: h
 # counters and log
 
 
-def test_counters_and_log(wb: WaybackServer, clock: ManualClock, http: httpx.Client) -> None:
+def test_counters_and_log(wb: WaybackServer, clock: FakeTime, http: httpx.Client) -> None:
     wb.add_capture(ARTICLE, "20200101000000")
     http.get(wb.playback_url("20200101000000", ARTICLE))
     clock.advance(5)
@@ -550,7 +550,7 @@ def test_counters_and_log(wb: WaybackServer, clock: ManualClock, http: httpx.Cli
 
 
 def test_shared_fixture(wayback_server: WaybackServer, http: httpx.Client) -> None:
-    assert isinstance(wayback_server.clock, ManualClock)
+    assert isinstance(wayback_server.clock, FakeTime)
     wayback_server.add_capture(ARTICLE, "20200101000000")
     assert http.get(wayback_server.playback_url("20200101000000", ARTICLE)).status_code == 200
     assert (

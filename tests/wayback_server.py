@@ -13,7 +13,7 @@
 It uses the threading model of ``webserver.py`` (its ``_BackgroundServer``: an asyncio loop in a
 daemon thread), so a synchronous test uses it as a context manager::
 
-    clock = ManualClock()
+    clock = FakeTime()
     with WaybackServer(clock=clock, cdx_limit=24) as wb:
         wb.add_capture("https://example.com/a", "20200101000000", body=b"old")
         httpx.get(f"{wb.base_url}/web/20200101000000id_/https://example.com/a")  # 200, Memento-Datetime
@@ -45,7 +45,6 @@ import calendar
 import hashlib
 import json
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
+from fakes import FakeTime
 from webserver import (
     _BackgroundServer,
     _BadRequest,
@@ -73,7 +73,6 @@ __all__ = [
     "SPN2_LIMIT_MESSAGE",
     "Capture",
     "Kind",
-    "ManualClock",
     "SaveOutcome",
     "SaveRecord",
     "WaybackRequest",
@@ -178,25 +177,6 @@ def _safe_url(url: str) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # Records and configuration
-
-
-class ManualClock:
-    """A clock for ``WaybackServer(clock=...)``: returns seconds, moves only when told to."""
-
-    def __init__(self, start: float = 1_000_000.0) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock forward by seconds."""
-        if seconds < 0:
-            raise ValueError("a clock does not go backwards")
-        with self._lock:
-            self._now += seconds
 
 
 @dataclass(frozen=True)
@@ -940,9 +920,9 @@ class WaybackServer(_BackgroundServer[WaybackRequest]):
 
 @pytest.fixture(name="wayback_server")
 def wayback_server_fixture() -> Iterator[WaybackServer]:
-    """A started WaybackServer with default limits on a ManualClock (``server.clock``; advance it
-    with ``server.clock.advance(s)`` after ``assert isinstance(server.clock, ManualClock)``), SPN2
+    """A started WaybackServer with default limits on a FakeTime (``server.clock``; advance it
+    with ``server.clock.advance(s)`` after ``assert isinstance(server.clock, FakeTime)``), SPN2
     "now" fixed at 2026-11-01 12:00:00 UTC; stopped after the test."""
     fixed = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
-    with WaybackServer(clock=ManualClock(), utcnow=lambda: fixed) as server:
+    with WaybackServer(clock=FakeTime(), utcnow=lambda: fixed) as server:
         yield server
