@@ -280,17 +280,18 @@ class Client:
                 event_hooks={"response": [_keep_location_from_httpx]},
                 timeout=httpx.Timeout(self.options.timeout),
                 limits=limits,
-                **self._route(parts.scheme, parts.hostname or "", limits, url),
+                **self._route(url, limits),
             )
         return self._clients[key]
 
-    def _route(self, scheme: str, host: str, limits: httpx.Limits, url: str) -> dict[str, Any]:
+    def _route(self, url: str, limits: httpx.Limits) -> dict[str, Any]:
         """How an origin's client connects: unguarded, as httpx reads the environment; guarded,
         through the environment's proxy for it (which resolves names itself) or directly through
         the guard's transport (a client given a transport reads no proxy from the environment)."""
         if not self.guarded(url):
             return {}
-        proxy = netguard.environment_proxy(scheme, host, os.environ)
+        parts = urlsplit(url)
+        proxy = netguard.environment_proxy(parts.scheme, parts.hostname or "", os.environ)
         if proxy is not None:
             return {"proxy": proxy}
         return {"transport": netguard.GuardedTransport(self.options.guard, self._ssl, limits)}

@@ -405,7 +405,7 @@ class Flow:
         ]
         if not spots:
             return self._lost_hyphen(link, pieces)
-        host_end = _host_end(w)
+        host_end = wrap.host_end(w)
         dropped = [
             b
             for b in spots
@@ -513,14 +513,6 @@ class Flow:
             pos = url.end
         out.append(self.text[pos:])
         return " ".join("".join(out).split())
-
-
-def _host_end(url: str) -> int:
-    """Where a URL's host ends (its path, query or fragment starts)."""
-    scheme = url.find("://")
-    start = scheme + 3 if scheme >= 0 else 0
-    ends = [i for c in "/?#" if (i := url.find(c, start)) >= 0]
-    return min(ends, default=len(url))
 
 
 def _letters(text: str, at: int, step: int) -> str:

@@ -200,7 +200,6 @@ _MIN_SPLIT_WORDS = 2
 _WORD_CUT = re.compile(r"(?<![\w-])([a-z]{2,})-$")
 _WORD_START = re.compile(r"[a-z]{2,}(?![\w-])")
 _COMMON = 50_000
-_ANY = 10**9
 """A part of a URL more frequent than this (English rank) is a word of its own."""
 
 
@@ -230,7 +229,7 @@ def keeps_hyphen(before: str, after: str, layout: Layout, in_host: bool = False)
         return False  # after `.` or `/`: no host label starts with a hyphen, and hardly a path word
     if not layout.hyphenates or not after:
         return True
-    if in_host or _is_word(before + after, _ANY):
+    if in_host or _is_word(before + after):
         return False
     return _slug_word(before) and _slug_word(after)
 
@@ -324,6 +323,13 @@ _SHORT = 2_000
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def host_end(url: str) -> int:
+    """Where a URL's host ends: its path, query or fragment starts (its length when none does)."""
+    scheme = url.find("://")
+    start = scheme + 3 if scheme >= 0 else 0
+    return min((i for c in "/?#" if (i := url.find(c, start)) >= 0), default=len(url))
+
+
 def lost_hyphen(written: str, positions: Iterable[int]) -> list[tuple[int, bool]]:
     """Where a hyphen the extractor dropped may have stood, among `positions` (an index of
     `written`: the hyphen stood just before it), best first, each with whether the text is sure
@@ -334,11 +340,10 @@ def lost_hyphen(written: str, positions: Iterable[int]) -> list[tuple[int, bool]
     only: between two common words of a segment without hyphens (`press` / `releases`, but a site
     may write `presscorner`: `verify` tries it when the written URL fails). Never
     inside a word or a number (`investi` / `gation`, `2336353`)."""
-    scheme = written.find("://")
-    path = written.find("/", scheme + 3 if scheme >= 0 else 0)
+    path = host_end(written)
     scored = []
     for i in sorted(set(positions)):
-        if path < 0 or i <= path:
+        if i <= path:
             continue  # a host's hyphens are few, and a host's words are no slug
         if not (0 < i < len(written) and written[i - 1].isalnum() and written[i].isalnum()):
             continue

@@ -84,7 +84,7 @@ def verify_letter(archive: WaybackServer) -> RunResult:
     )
     before = len(TIME.sleeps)
     run = asyncio.run(run_verify([extraction], settings))
-    assert sum(TIME.sleeps[before:]) > 0  # the archive's playback budget paced the lookups
+    assert sum(TIME.sleeps[before:]) > 0  # the run's waits (hosts' pacing, the archive's budgets) were fake
     return run
 
 
@@ -182,6 +182,7 @@ def test_cli_appendix_and_verify_json(
         )
 
     monkeypatch.setattr(session, "run_verify", on_fake_clock)
+    before = len(TIME.sleeps)
     env = {"CITECHECK_WAYBACK_URL": through_both.base_url, "NO_COLOR": "1"}
     out = tmp_path / "appendix.html"
     done = CliRunner().invoke(
@@ -193,3 +194,4 @@ def test_cli_appendix_and_verify_json(
     summary = json.loads(done.stdout)["summary"]
     assert summary["archived"] == 37 - len(NEVER_ARCHIVED)
     assert summary["archive_requests"]["playback"] > 0
+    assert sum(TIME.sleeps[before:]) > 0  # both commands ran on the fake clock (the seam held)
