@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from platformdirs import user_cache_dir
 from citecheck.credentials import without_userinfo
 
 FILENAME = "cache.sqlite3"
+_WAL_BUDGET = 10.0  # seconds, as long as the busy timeout every other statement waits
+_WAL_FIRST_DELAY = 0.01
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     kind TEXT NOT NULL,
@@ -69,9 +72,15 @@ class ResultCache:
     fails sqlite's integrity check is set aside as corrupt and rebuilt.
     """
 
-    def __init__(self, path: Path, now: Callable[[], dt.datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        path: Path,
+        now: Callable[[], dt.datetime] = _utcnow,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.path = path
         self.now = now
+        self.sleep = sleep
         self.warnings: list[str] = []
         self._db: sqlite3.Connection | None = self._connect()
 
@@ -116,7 +125,7 @@ class ResultCache:
             verdict = db.execute("PRAGMA quick_check").fetchall()
             if verdict != [("ok",)]:
                 raise _Corrupt("; ".join(str(row[0]) for row in verdict[:3]) or "no answer")
-            db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute(_SCHEMA)
             db.execute("SELECT count(*) FROM results").fetchone()
@@ -129,6 +138,31 @@ class ResultCache:
             db.close()
             raise
         return db
+
+    def _use_wal(self, db: sqlite3.Connection) -> None:
+        """Put the file in WAL mode, waiting out another run that holds it.
+
+        The switch needs the file to itself and sqlite answers "locked" at once, without its busy
+        handler, when another connection is in it: two runs opening a new cache together would
+        otherwise leave one of them without a cache. WAL is a property of the file, so once any run
+        has switched it there is nothing to do and nothing to wait for.
+        """
+        waited = 0.0
+        delay = _WAL_FIRST_DELAY
+        while True:
+            if db.execute("PRAGMA journal_mode").fetchone() == ("wal",):
+                return
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as err:
+                busy = getattr(err, "sqlite_errorcode", None)
+                if not isinstance(busy, int) or busy & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise
+                if waited >= _WAL_BUDGET:
+                    raise
+                self.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 1.0)
 
     def _drop(self, err: sqlite3.Error, doing: str) -> None:
         """A failure mid-run (disk full, I/O error, locked): no more cache for this run, one warning."""
@@ -213,6 +247,10 @@ class ResultCache:
                 self._db.close()
 
 
-def open_cache(directory: Path | None = None, now: Callable[[], dt.datetime] = _utcnow) -> ResultCache:
+def open_cache(
+    directory: Path | None = None,
+    now: Callable[[], dt.datetime] = _utcnow,
+    sleep: Callable[[float], object] = time.sleep,
+) -> ResultCache:
     """The cache in `directory` (default: `default_directory()`)."""
-    return ResultCache((directory or default_directory()) / FILENAME, now)
+    return ResultCache((directory or default_directory()) / FILENAME, now, sleep)

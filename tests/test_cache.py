@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import sqlite3
+import sys
 from pathlib import Path
 
 from cli_run import Run, run_citecheck
@@ -40,6 +42,9 @@ def _writer(directory: str, start: int) -> None:
     for i in range(start, start + 200):
         cache.put_many("check", {f"https://a.example/{i}": {"status": "ok"}}, dt.timedelta(days=1))
     cache.close()
+    if cache.warnings:  # a run that lost its cache would still exit 0: say so
+        print(cache.warnings, file=sys.stderr)
+        sys.exit(1)
 
 
 def test_two_runs_share_the_cache(tmp_path: Path) -> None:
@@ -53,6 +58,48 @@ def test_two_runs_share_the_cache(tmp_path: Path) -> None:
     cache = open_cache(tmp_path)
     assert len(cache.get_many("check", [f"https://a.example/{i}" for i in range(400)])) == 400
     assert cache.warnings == []
+
+
+def _held(path: Path) -> sqlite3.Connection:
+    """Another run inside the (rollback-journal) file: readers may enter, nobody may take it whole."""
+    seed = sqlite3.connect(path, isolation_level=None)
+    seed.execute("CREATE TABLE other (x)")
+    seed.close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
+    return holder
+
+
+def test_opening_waits_for_a_run_that_holds_the_new_file(tmp_path: Path) -> None:
+    """Switching to WAL gets "locked" at once (no busy handler): the open waits, not gives up."""
+    holder = _held(tmp_path / FILENAME)
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            holder.execute("COMMIT")
+
+    cache = ResultCache(tmp_path / FILENAME, sleep=sleep)
+    assert cache.warnings == [] and cache.usable
+    assert len(waits) == 3 and waits == sorted(waits)
+    cache.put_many("check", {"u": {"status": "ok"}}, None)
+    assert cache.get_many("check", ["u"]) == {"u": {"status": "ok"}}
+    holder.close()
+    cache.close()
+    assert sqlite3.connect(tmp_path / FILENAME).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_file_held_past_the_budget_means_no_cache_and_one_warning(tmp_path: Path) -> None:
+    holder = _held(tmp_path / FILENAME)
+    waits: list[float] = []
+    cache = ResultCache(tmp_path / FILENAME, sleep=waits.append)
+    assert not cache.usable
+    assert len(cache.warnings) == 1 and "locked" in cache.warnings[0]
+    assert 10.0 <= sum(waits) <= 12.0
+    assert (tmp_path / FILENAME).exists()  # left as it was, not set aside
+    holder.close()
 
 
 def test_a_corrupt_cache_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
